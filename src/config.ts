@@ -1,0 +1,181 @@
+/**
+ * The gateway's configuration: one typed object with documented defaults.
+ *
+ * `createGateway(config)` takes this object and nothing else, so tests build
+ * gateways with exactly the settings they need. Only `main.ts` reads the
+ * environment, through `loadConfig(process.env)`; the variables are the ones
+ * the contract README names (see README.md for the full table).
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ServiceName, ServiceUrls } from './downstream/types';
+import { SERVICE_NAMES } from './downstream/types';
+
+export type Frontend = 'web' | 'mobile';
+export const FRONTENDS: readonly Frontend[] = ['web', 'mobile'];
+
+export interface DownstreamOptions {
+  /** Milliseconds to open a TCP connection. Default 1000. */
+  connectTimeoutMs: number;
+  /** Milliseconds from sending a request to a complete response. Default 2000. */
+  requestTimeoutMs: number;
+  /** Keep-alive connections per downstream origin. Default 32. */
+  connections: number;
+  /** Retries of idempotent reads after a 502/503/504 or a reset connection. Default 1. */
+  retries: number;
+  /** Largest response body accepted, in bytes. Default 8 MiB. */
+  maxResponseBytes: number;
+}
+
+export interface AuthOptions {
+  /** HS256 shared secret; ignored when `jwksUrl` is set. */
+  jwtSecret?: string;
+  /** JSON Web Key Set URL for asymmetric tokens (RS256, ES256, EdDSA). */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  /** True when `jwtSecret` is the built-in development secret (a warning is logged). */
+  usingDevelopmentSecret: boolean;
+}
+
+export interface GatewayConfig {
+  /** HTTP port; 0 picks a free one. Default 4000. */
+  port: number;
+  /** Interface to bind. Default 0.0.0.0 (127.0.0.1 in tests). */
+  host: string;
+  /** Base URL per downstream service. */
+  services: ServiceUrls;
+  downstream: DownstreamOptions;
+  auth: AuthOptions;
+  /** `production` masks internal errors and turns introspection and the playground off. */
+  production: boolean;
+  /** Introspection on? Default: off in production, on otherwise. */
+  introspection: boolean;
+  /** Playground (GraphiQL) on browser GETs? Default: off in production, on otherwise. */
+  playground: boolean;
+  /** pino level; `silent` in tests. Default `info`. */
+  logLevel: string;
+  /** Largest POST body accepted, in bytes. Default 1 MiB. */
+  maxBodyBytes: number;
+  /** Largest page a client may ask for, per frontend. Default web 100, mobile 20. */
+  maxPageSize: Record<Frontend, number>;
+  /** Directory holding the contract operations shown in the playground. */
+  operationsDir: string;
+}
+
+/** Known only so `npm run token` and the demo shop work with nothing configured. */
+export const DEVELOPMENT_JWT_SECRET = 'storefront-development-secret-do-not-use-in-production';
+
+export const DEFAULT_DOWNSTREAM: DownstreamOptions = {
+  connectTimeoutMs: 1000,
+  requestTimeoutMs: 2000,
+  connections: 32,
+  retries: 1,
+  maxResponseBytes: 8 * 1024 * 1024,
+};
+
+const ENV_BY_SERVICE: Record<ServiceName, string> = {
+  catalog: 'CATALOG_URL',
+  inventory: 'INVENTORY_URL',
+  reviews: 'REVIEWS_URL',
+  accounts: 'ACCOUNTS_URL',
+  orders: 'ORDERS_URL',
+  recommendations: 'RECOMMENDATIONS_URL',
+};
+
+/** The service URLs set in `env`, or null when none is (the embedded demo default). */
+export function serviceUrlsFromEnv(env: NodeJS.ProcessEnv): ServiceUrls | null {
+  const set = SERVICE_NAMES.filter((name) => env[ENV_BY_SERVICE[name]]);
+  if (set.length === 0) return null;
+  const missing = SERVICE_NAMES.filter((name) => !env[ENV_BY_SERVICE[name]]);
+  if (missing.length > 0) {
+    throw new Error(
+      `Set every downstream URL or none; missing ${missing.map((n) => ENV_BY_SERVICE[n]).join(', ')}.`,
+    );
+  }
+  const urls = {} as ServiceUrls;
+  for (const name of SERVICE_NAMES) {
+    const raw = env[ENV_BY_SERVICE[name]] as string;
+    const url = new URL(raw); // throws on a malformed URL: fail at start-up, not per request
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new Error(`${ENV_BY_SERVICE[name]} must be an http(s) URL; received ${JSON.stringify(raw)}.`);
+    }
+    urls[name] = raw.replace(/\/+$/, '');
+  }
+  return urls;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer; received ${JSON.stringify(raw)}.`);
+  }
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return raw === 'true' || raw === '1';
+}
+
+/**
+ * Reads the environment. `services` is left to the caller when no URL is set:
+ * `main.ts` then starts the demo services and fills it in.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  services: ServiceUrls,
+): GatewayConfig {
+  const production = env.NODE_ENV === 'production';
+  const jwtSecret = env.JWT_SECRET || undefined;
+  const jwksUrl = env.JWKS_URL || undefined;
+  return {
+    port: integer(env, 'PORT', 4000),
+    host: env.HOST || '0.0.0.0',
+    services,
+    downstream: {
+      connectTimeoutMs: integer(env, 'DOWNSTREAM_CONNECT_TIMEOUT_MS', DEFAULT_DOWNSTREAM.connectTimeoutMs),
+      requestTimeoutMs: integer(env, 'DOWNSTREAM_TIMEOUT_MS', DEFAULT_DOWNSTREAM.requestTimeoutMs),
+      connections: integer(env, 'DOWNSTREAM_CONNECTIONS', DEFAULT_DOWNSTREAM.connections),
+      retries: integer(env, 'DOWNSTREAM_RETRIES', DEFAULT_DOWNSTREAM.retries),
+      maxResponseBytes: DEFAULT_DOWNSTREAM.maxResponseBytes,
+    },
+    auth: {
+      jwtSecret: jwksUrl ? undefined : (jwtSecret ?? DEVELOPMENT_JWT_SECRET),
+      jwksUrl,
+      issuer: env.JWT_ISSUER || undefined,
+      audience: env.JWT_AUDIENCE || undefined,
+      usingDevelopmentSecret: !jwksUrl && !jwtSecret,
+    },
+    production,
+    introspection: flag(env, 'INTROSPECTION', !production),
+    playground: flag(env, 'PLAYGROUND', !production),
+    logLevel: env.LOG_LEVEL || 'info',
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024),
+    maxPageSize: { web: 100, mobile: 20 },
+    operationsDir: env.OPERATIONS_DIR || defaultOperationsDir(),
+  };
+}
+
+/**
+ * The repo keeps a copy of the contract's operations (checked against
+ * ../shared/contract by test/contract.test.ts), so a deployed gateway has them.
+ * Found from the project root, which is where package.json is, whether this
+ * file runs from src/ (tests, tsx) or dist/src/ (npm start).
+ */
+export function defaultOperationsDir(): string {
+  return join(projectRoot(), 'operations');
+}
+
+export function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`No package.json above ${__dirname}.`);
+    dir = parent;
+  }
+  return dir;
+}

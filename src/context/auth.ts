@@ -1,0 +1,71 @@
+/**
+ * Who is asking: verifies the bearer token and yields the user id.
+ *
+ * Why so strict: downstream services trust `x-user-id` and nothing else, so
+ * this file is the whole of the storefront's authentication. Tokens are
+ * verified with jose against an explicit algorithm allow-list (HS256 for a
+ * shared secret; RS256, ES256, EdDSA for a JWKS), so `alg: none` and
+ * algorithm-confusion tokens fail; `exp` is required and enforced; issuer and
+ * audience are checked when configured; `sub` must be a user id of the
+ * contract's pattern.
+ *
+ * No token means an anonymous request (`me` is null, mutations answer
+ * NotSignedIn). A token that is present but invalid is rejected with 401
+ * UNAUTHENTICATED, so a client with an expired session learns it must sign in
+ * again instead of silently seeing an anonymous shop.
+ */
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { AuthOptions } from '../config';
+import { isUserId } from '../downstream/ids';
+import { unauthenticated } from '../errors/catalogue';
+
+export interface Viewer {
+  userId: string;
+}
+
+export type Authenticate = (authorization: string | undefined) => Promise<Viewer | null>;
+
+const SYMMETRIC_ALGORITHMS = ['HS256'];
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
+const MAX_TOKEN_LENGTH = 8192;
+
+export function createAuthenticator(options: AuthOptions): Authenticate {
+  const key: Uint8Array | JWTVerifyGetKey = options.jwksUrl
+    ? createRemoteJWKSet(new URL(options.jwksUrl))
+    : new TextEncoder().encode(options.jwtSecret ?? '');
+  const verifyOptions = {
+    algorithms: options.jwksUrl ? ASYMMETRIC_ALGORITHMS : SYMMETRIC_ALGORITHMS,
+    requiredClaims: ['exp', 'sub'],
+    ...(options.issuer ? { issuer: options.issuer } : {}),
+    ...(options.audience ? { audience: options.audience } : {}),
+  };
+
+  return async (authorization) => {
+    if (authorization === undefined || authorization === '') return null;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw unauthenticated('the Authorization header must be "Bearer <token>"');
+    const token = match[1] as string;
+    if (token.length > MAX_TOKEN_LENGTH) throw unauthenticated(`the token is longer than ${MAX_TOKEN_LENGTH} characters`);
+    let sub: unknown;
+    try {
+      const { payload } = await jwtVerify(token, key as Uint8Array, verifyOptions);
+      sub = payload.sub;
+    } catch (error) {
+      throw unauthenticated(reason(error));
+    }
+    if (typeof sub !== 'string' || !isUserId(sub)) {
+      throw unauthenticated('its subject must be a user id like u-0001');
+    }
+    return { userId: sub };
+  };
+}
+
+function reason(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'it has expired';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'its algorithm is not allowed';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'its signature does not verify';
+  if (error instanceof errors.JWTClaimValidationFailed) return `its ${error.claim} claim is not valid`;
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'it is not a well-formed JWT';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'no key of the key set matches it';
+  return 'it could not be verified';
+}

@@ -1,0 +1,31 @@
+/**
+ * Everything one GraphQL request's resolvers may use, built once per request.
+ *
+ * Why a plain object built here: resolvers get their dependencies passed in
+ * (no module singletons), so a test builds a gateway with its own downstream
+ * URLs and nothing leaks between gateways or between requests. The loaders in
+ * it are per request (see domain/loaders.ts); the downstream clients are
+ * shared by all requests of a gateway.
+ */
+import type { Frontend } from '../config';
+import type { Loaders } from '../domain/loaders';
+import type { Downstream } from '../downstream';
+import type { CallTrace } from '../downstream/serviceHttp';
+import type { Viewer } from './auth';
+
+export interface RequestContext {
+  frontend: Frontend;
+  requestId: string;
+  /** BCP 47 locale from Accept-Language, for Money.formatted. */
+  locale: string;
+  /** The verified user, or null for an anonymous request. */
+  viewer: Viewer | null;
+  loaders: Loaders;
+  downstream: Downstream;
+  /** Counters of this request's downstream work, for its log line. */
+  trace: CallTrace;
+  /** Largest `first` this frontend allows. */
+  maxPageSize: number;
+  /** Set once the operation is resolved, for the log line. */
+  operationName: string | null;
+}

@@ -1,0 +1,102 @@
+/**
+ * Decides when each of a request's DataLoader batches goes downstream.
+ *
+ * DataLoader on its own sends a batch at the end of the tick in which its
+ * first key arrived. That is right for most loaders, but it splits batches
+ * that a little patience would have merged. On the web product page, the
+ * product's own rating is known at once, while the ratings of its eight
+ * recommended products are known only when the recommendations service
+ * answers. Sent eagerly, that is two calls to `GET /ratings`; held until the
+ * recommendations arrive, it is one, and the page is not slower, because the
+ * recommended products must be fetched after that answer anyway.
+ *
+ * So the scheduler knows, for each *leaf* loader (one whose results never lead
+ * to another downstream call: ratings, stock, users), which loaders feed it
+ * keys. A pending leaf batch waits while one of its feeders is in flight or is
+ * being sent in the same flush; every other batch goes at the next flush.
+ *
+ * A flush runs on `setImmediate`, after the current I/O callbacks and all
+ * their promise jobs: every resolver that can run before the next downstream
+ * answer has run, so batches are as large as they can be without waiting.
+ * The feeder table must stay acyclic (a loader never feeds itself, directly or
+ * not), which guarantees that every waiting batch is eventually sent.
+ */
+
+export type LoaderName =
+  | 'product'
+  | 'listing'
+  | 'categories'
+  | 'stock'
+  | 'rating'
+  | 'reviewPage'
+  | 'user'
+  | 'recommendations'
+  | 'orderPage';
+
+/** Which loaders' answers carry keys for which leaf loaders. */
+export const FEEDERS: Partial<Record<LoaderName, readonly LoaderName[]>> = {
+  rating: ['recommendations', 'listing'],
+  stock: ['listing'],
+  user: ['reviewPage'],
+};
+
+for (const [leaf, feeders] of Object.entries(FEEDERS)) {
+  for (const feeder of feeders ?? []) {
+    if (feeder in FEEDERS) throw new Error(`FEEDERS must stay acyclic: ${feeder} feeds ${leaf} but waits itself.`);
+  }
+}
+
+interface PendingBatch {
+  name: LoaderName;
+  dispatch: () => void;
+}
+
+export class BatchScheduler {
+  private pending: PendingBatch[] = [];
+  private readonly inFlight = new Map<LoaderName, number>();
+  private armed = false;
+
+  /** The `batchScheduleFn` for the loader called `name`. */
+  scheduleFn(name: LoaderName): (dispatch: () => void) => void {
+    return (dispatch) => {
+      this.pending.push({ name, dispatch });
+      this.arm();
+    };
+  }
+
+  /** Wraps a batch function so the scheduler knows while it is in flight. */
+  track<K, V>(name: LoaderName, batch: (keys: readonly K[]) => Promise<V[]>): (keys: readonly K[]) => Promise<V[]> {
+    return async (keys) => {
+      this.inFlight.set(name, (this.inFlight.get(name) ?? 0) + 1);
+      try {
+        return await batch(keys);
+      } finally {
+        this.inFlight.set(name, (this.inFlight.get(name) as number) - 1);
+        if (this.pending.length > 0) this.arm();
+      }
+    };
+  }
+
+  private arm(): void {
+    if (this.armed) return;
+    this.armed = true;
+    setImmediate(this.flush);
+  }
+
+  private readonly flush = (): void => {
+    this.armed = false;
+    const batches = this.pending;
+    this.pending = [];
+    const sending = new Set<LoaderName>();
+    const held: PendingBatch[] = [];
+    for (const batch of batches) if (!FEEDERS[batch.name]) sending.add(batch.name);
+    // Leaves: send unless a feeder is outstanding. Leaves feed nothing, so one pass decides.
+    for (const batch of batches) {
+      const feeders = FEEDERS[batch.name];
+      if (!feeders) continue;
+      if (feeders.some((f) => sending.has(f) || (this.inFlight.get(f) ?? 0) > 0)) held.push(batch);
+    }
+    this.pending = held;
+    for (const batch of batches) if (!held.includes(batch)) batch.dispatch();
+  };
+}

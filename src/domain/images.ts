@@ -1,0 +1,29 @@
+/**
+ * Sized images: the image CDN serves width N of an original at `<url>?w=N`.
+ * The frontends ask for a named size; width and height are scaled together so
+ * the aspect ratio of the original is kept.
+ */
+import type { DownstreamImage } from '../downstream/types';
+
+export type ImageSize = 'THUMB' | 'SMALL' | 'MEDIUM' | 'LARGE';
+
+export const IMAGE_WIDTHS: Record<ImageSize, number> = {
+  THUMB: 160,
+  SMALL: 320,
+  MEDIUM: 640,
+  LARGE: 1280,
+};
+
+export interface SizedImage {
+  url: string;
+  width: number;
+  height: number;
+  alt: string;
+}
+
+export function sizedImage(image: DownstreamImage, size: ImageSize): SizedImage {
+  const width = IMAGE_WIDTHS[size];
+  const height = image.width > 0 ? Math.round((image.height * width) / image.width) : width;
+  const separator = image.url.includes('?') ? '&' : '?';
+  return { url: `${image.url}${separator}w=${width}`, width, height, alt: image.alt };
+}

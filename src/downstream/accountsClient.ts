@@ -1,0 +1,41 @@
+/**
+ * The accounts service: users by id. A user record holds personal data
+ * (email): callers decide what of it may be shown or cached, never this file.
+ */
+import { DownstreamError } from '../errors/catalogue';
+import type { Fetched } from './catalogClient';
+import { idList, isUserId, segment } from './ids';
+import type { CallTrace, ServiceHttp } from './serviceHttp';
+import type { DownstreamUser } from './types';
+import { items, user } from './validate';
+
+const userItems = items(user);
+
+export type AccountsClient = ReturnType<typeof createAccountsClient>;
+
+export function createAccountsClient(http: ServiceHttp) {
+  return {
+    /** Users by id (at most 100); unknown ids are left out. */
+    async usersByIds(ids: readonly string[], trace?: CallTrace): Promise<Fetched<DownstreamUser[]>> {
+      const valid = ids.filter(isUserId);
+      if (valid.length === 0) return { value: [], maxAgeSeconds: null };
+      const res = await http.call('GET', '/users', {
+        route: 'GET /users',
+        check: userItems,
+        query: { ids: idList(valid) },
+        trace,
+      });
+      if (!res.ok) throw new DownstreamError(http.service, 'status', `answered GET /users with HTTP ${res.status}`, res.status);
+      return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };
+    },
+
+    /** One user, or null when unknown. */
+    async user(id: string, trace?: CallTrace): Promise<DownstreamUser | null> {
+      if (!isUserId(id)) return null;
+      const res = await http.call('GET', `/users/${segment(id)}`, { route: 'GET /users/{id}', check: user, trace });
+      if (res.ok) return res.value;
+      if (res.status === 404) return null;
+      throw new DownstreamError(http.service, 'status', `answered GET /users/{id} with HTTP ${res.status}`, res.status);
+    },
+  };
+}

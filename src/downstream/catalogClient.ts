@@ -1,0 +1,85 @@
+/**
+ * The catalog service: products (one, a batch, or a filtered listing) and the
+ * category tree. See `GET /products`, `GET /products/{id}`, `GET /categories`
+ * in the contract.
+ */
+import { DownstreamError } from '../errors/catalogue';
+import { idList, isProductId, segment } from './ids';
+import type { CallTrace, ServiceHttp } from './serviceHttp';
+import type { DownstreamCategory, DownstreamPage, DownstreamProduct } from './types';
+import { category, items, page, product } from './validate';
+
+const productItems = items(product);
+const productPage = page(product);
+const categoryItems = items(category);
+
+export interface ProductListingQuery {
+  categoryId?: string;
+  /** Case-insensitive match on name or brand, at most 200 characters. */
+  search?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export interface Fetched<T> {
+  value: T;
+  /** The service's `Cache-Control: max-age`, the longest anyone may cache this. */
+  maxAgeSeconds: number | null;
+}
+
+export type CatalogClient = ReturnType<typeof createCatalogClient>;
+
+export function createCatalogClient(http: ServiceHttp) {
+  return {
+    /** Products by id (at most 100); unknown ids are left out. */
+    async productsByIds(ids: readonly string[], trace?: CallTrace): Promise<Fetched<DownstreamProduct[]>> {
+      const valid = ids.filter(isProductId);
+      if (valid.length === 0) return { value: [], maxAgeSeconds: null };
+      const res = await http.call('GET', '/products', {
+        route: 'GET /products?ids',
+        check: productItems,
+        query: { ids: idList(valid) },
+        trace,
+      });
+      if (!res.ok) throw unexpected(res.status, 'GET /products?ids');
+      return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };
+    },
+
+    /** One product, or null when it does not exist. */
+    async product(id: string, trace?: CallTrace): Promise<DownstreamProduct | null> {
+      if (!isProductId(id)) return null;
+      const res = await http.call('GET', `/products/${segment(id)}`, {
+        route: 'GET /products/{id}',
+        check: product,
+        trace,
+      });
+      if (res.ok) return res.value;
+      if (res.status === 404) return null;
+      throw unexpected(res.status, 'GET /products/{id}');
+    },
+
+    /** A page of the listing, newest first. A 400 (bad cursor) is the caller's input error. */
+    async listProducts(query: ProductListingQuery, trace?: CallTrace): Promise<Fetched<DownstreamPage<DownstreamProduct>> | { rejected: string }> {
+      const res = await http.call('GET', '/products', {
+        route: 'GET /products',
+        check: productPage,
+        query: { categoryId: query.categoryId, q: query.search, cursor: query.cursor, limit: query.limit },
+        trace,
+      });
+      if (res.ok) return { value: res.value, maxAgeSeconds: res.maxAgeSeconds };
+      if (res.status === 400) return { rejected: res.error.message || 'the listing parameters were rejected' };
+      throw unexpected(res.status, 'GET /products');
+    },
+
+    /** The whole category tree, flattened. */
+    async categories(trace?: CallTrace): Promise<Fetched<DownstreamCategory[]>> {
+      const res = await http.call('GET', '/categories', { route: 'GET /categories', check: categoryItems, trace });
+      if (!res.ok) throw unexpected(res.status, 'GET /categories');
+      return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };
+    },
+  };
+
+  function unexpected(status: number, route: string): DownstreamError {
+    return new DownstreamError(http.service, 'status', `answered ${route} with HTTP ${status}`, status);
+  }
+}

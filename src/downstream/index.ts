@@ -1,0 +1,47 @@
+/**
+ * The downstream layer's entry: one transport and one client per service,
+ * built from the gateway's configuration and shared by every request.
+ */
+import type { DownstreamOptions } from '../config';
+import { createAccountsClient, type AccountsClient } from './accountsClient';
+import { createCatalogClient, type CatalogClient } from './catalogClient';
+import { createInventoryClient, type InventoryClient } from './inventoryClient';
+import { createOrdersClient, type OrdersClient } from './ordersClient';
+import { createRecommendationsClient, type RecommendationsClient } from './recommendationsClient';
+import { createReviewsClient, type ReviewsClient } from './reviewsClient';
+import { ServiceHttp, type CallObserver } from './serviceHttp';
+import { SERVICE_NAMES, type ServiceName, type ServiceUrls } from './types';
+
+export interface Downstream {
+  catalog: CatalogClient;
+  inventory: InventoryClient;
+  reviews: ReviewsClient;
+  accounts: AccountsClient;
+  orders: OrdersClient;
+  recommendations: RecommendationsClient;
+  /** Which services answer at all (for /readyz). */
+  reachability(): Promise<Record<ServiceName, boolean>>;
+  close(): Promise<void>;
+}
+
+export function createDownstream(urls: ServiceUrls, options: DownstreamOptions, observe?: CallObserver): Downstream {
+  const http = {} as Record<ServiceName, ServiceHttp>;
+  for (const name of SERVICE_NAMES) http[name] = new ServiceHttp(name, urls[name], options, observe);
+  return {
+    catalog: createCatalogClient(http.catalog),
+    inventory: createInventoryClient(http.inventory),
+    reviews: createReviewsClient(http.reviews),
+    accounts: createAccountsClient(http.accounts),
+    orders: createOrdersClient(http.orders),
+    recommendations: createRecommendationsClient(http.recommendations),
+    async reachability() {
+      const results = await Promise.all(SERVICE_NAMES.map((name) => http[name].ping()));
+      const out = {} as Record<ServiceName, boolean>;
+      SERVICE_NAMES.forEach((name, i) => (out[name] = results[i] as boolean));
+      return out;
+    },
+    async close() {
+      await Promise.all(SERVICE_NAMES.map((name) => http[name].close()));
+    },
+  };
+}

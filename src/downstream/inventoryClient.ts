@@ -1,0 +1,30 @@
+/**
+ * The inventory service: stock levels by SKU (`GET /stock`). Stock is only
+ * written by the orders service, which reserves it when an order is placed.
+ */
+import { DownstreamError } from '../errors/catalogue';
+import type { Fetched } from './catalogClient';
+import { idList } from './ids';
+import type { CallTrace, ServiceHttp } from './serviceHttp';
+import type { DownstreamStockLevel } from './types';
+import { items, stockLevel } from './validate';
+
+const stockItems = items(stockLevel);
+
+export type InventoryClient = ReturnType<typeof createInventoryClient>;
+
+export function createInventoryClient(http: ServiceHttp) {
+  return {
+    /** Stock levels for at most 100 SKUs; unknown SKUs are left out. */
+    async stockBySkus(skus: readonly string[], trace?: CallTrace): Promise<Fetched<DownstreamStockLevel[]>> {
+      const res = await http.call('GET', '/stock', {
+        route: 'GET /stock',
+        check: stockItems,
+        query: { skus: idList(skus) },
+        trace,
+      });
+      if (!res.ok) throw new DownstreamError(http.service, 'status', `answered GET /stock with HTTP ${res.status}`, res.status);
+      return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };
+    },
+  };
+}

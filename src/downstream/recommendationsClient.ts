@@ -1,0 +1,30 @@
+/**
+ * The recommendations service: product ids related to one product, best
+ * first. The slowest and least reliable service: callers treat its failure as
+ * an error on the `recommendations` field alone.
+ */
+import { DownstreamError } from '../errors/catalogue';
+import type { Fetched } from './catalogClient';
+import { isProductId } from './ids';
+import type { CallTrace, ServiceHttp } from './serviceHttp';
+import { productIds } from './validate';
+
+export type RecommendationsClient = ReturnType<typeof createRecommendationsClient>;
+
+export function createRecommendationsClient(http: ServiceHttp) {
+  return {
+    /** Up to `limit` (1..50) related product ids. */
+    async related(productId: string, limit: number, trace?: CallTrace): Promise<Fetched<string[]>> {
+      if (!isProductId(productId)) return { value: [], maxAgeSeconds: null };
+      const res = await http.call('GET', '/recommendations', {
+        route: 'GET /recommendations',
+        check: productIds,
+        query: { productId, limit },
+        trace,
+      });
+      if (res.ok) return { value: res.value.productIds, maxAgeSeconds: res.maxAgeSeconds };
+      if (res.status === 404) return { value: [], maxAgeSeconds: null };
+      throw new DownstreamError(http.service, 'status', `answered GET /recommendations with HTTP ${res.status}`, res.status);
+    },
+  };
+}

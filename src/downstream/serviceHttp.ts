@@ -1,0 +1,243 @@
+/**
+ * The HTTP transport every downstream client shares: one undici `Pool` per
+ * service origin, with the cross-cutting concerns composed as interceptors.
+ *
+ * Why a pool per origin: keep-alive connections are the cheapest thing a
+ * gateway can reuse; a request never pays a TCP handshake once warm. Why
+ * interceptors: retry (and later caching, circuit breaking) wrap the
+ * dispatcher instead of living in every client, so a client file only says
+ * which path it calls and what shape it expects back.
+ *
+ * Every call ends in exactly one of three ways:
+ * - a 2xx whose body passes the payload check: `{ ok: true, value }`;
+ * - an expected 4xx (404, 400 INVALID_INPUT, 409 OUT_OF_STOCK …): `{ ok: false, error }`,
+ *   for the client to turn into null or a result-union member;
+ * - anything else (5xx, 429, timeout, refused connection, bad JSON, wrong
+ *   shape): a thrown `DownstreamError` with a stable code.
+ */
+import { Pool, interceptors, type Dispatcher } from 'undici';
+import type { DownstreamOptions } from '../config';
+import { DownstreamError } from '../errors/catalogue';
+import type { DownstreamErrorBody, ServiceName } from './types';
+import { PayloadError, type Check } from './validate';
+
+/** Per-request counters, filled by the transport; the request's log line reads them. */
+export interface CallTrace {
+  downstreamCalls: number;
+}
+
+/** Observes every call, for metrics. */
+export type CallObserver = (service: ServiceName, route: string, outcome: string, ms: number) => void;
+
+export type Outcome<T> =
+  | { ok: true; status: number; value: T; maxAgeSeconds: number | null }
+  | { ok: false; status: number; error: DownstreamErrorBody };
+
+export interface CallOptions<T> {
+  /** The route template for metrics, e.g. `GET /products/{id}`. */
+  route: string;
+  check: Check<T>;
+  query?: Record<string, string | number | undefined>;
+  /** Extra headers (`x-user-id`, `idempotency-key`); incoming client headers are never passed here. */
+  headers?: Record<string, string>;
+  /** JSON body for POST. */
+  body?: unknown;
+  trace?: CallTrace;
+}
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+export class ServiceHttp {
+  readonly service: ServiceName;
+  private readonly basePath: string;
+  private readonly pool: Pool;
+  private readonly dispatcher: Dispatcher;
+  private readonly timeoutMs: number;
+  private readonly observe: CallObserver | undefined;
+
+  constructor(service: ServiceName, baseUrl: string, options: DownstreamOptions, observe?: CallObserver) {
+    const url = new URL(baseUrl);
+    this.service = service;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.timeoutMs = options.requestTimeoutMs;
+    this.observe = observe;
+    this.pool = new Pool(url.origin, {
+      connections: options.connections,
+      connectTimeout: options.connectTimeoutMs,
+      headersTimeout: options.requestTimeoutMs,
+      bodyTimeout: options.requestTimeoutMs,
+      keepAliveTimeout: 30_000,
+      maxResponseSize: options.maxResponseBytes,
+    });
+    this.dispatcher =
+      options.retries > 0
+        ? this.pool.compose(
+            interceptors.retry({
+              maxRetries: options.retries,
+              minTimeout: 20,
+              maxTimeout: 200,
+              timeoutFactor: 2,
+              methods: ['GET'],
+              statusCodes: [502, 503, 504],
+              errorCodes: ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'],
+            }),
+          )
+        : this.pool;
+  }
+
+  async call<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
+    if (options.trace) options.trace.downstreamCalls++;
+    const started = performance.now();
+    let outcome = 'error';
+    try {
+      const result = await this.send(method, path, options);
+      outcome = String(result.status);
+      return result;
+    } catch (error) {
+      if (error instanceof DownstreamError) outcome = error.failure;
+      throw error;
+    } finally {
+      this.observe?.(this.service, options.route, outcome, performance.now() - started);
+    }
+  }
+
+  private async send<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.dispatcher.request({
+        method,
+        path: this.basePath + path + queryString(options.query),
+        headers,
+        body,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+    } catch (error) {
+      throw this.transportError(error);
+    }
+
+    const { statusCode } = response;
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      throw this.transportError(error);
+    }
+
+    if (statusCode >= 200 && statusCode < 300) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new DownstreamError(this.service, 'payload', `answered ${options.route} with a body that is not JSON`, statusCode);
+      }
+      try {
+        const value = options.check(parsed, '');
+        return { ok: true, status: statusCode, value, maxAgeSeconds: maxAge(response.headers['cache-control']) };
+      } catch (error) {
+        if (error instanceof PayloadError) {
+          throw new DownstreamError(this.service, 'payload', `answered ${options.route} with a payload whose ${error.message}`, statusCode);
+        }
+        throw error;
+      }
+    }
+    if (statusCode >= 400 && statusCode < 500 && statusCode !== 429) {
+      return { ok: false, status: statusCode, error: errorBody(text, statusCode) };
+    }
+    throw new DownstreamError(this.service, 'status', `answered ${options.route} with HTTP ${statusCode}`, statusCode);
+  }
+
+  private transportError(error: unknown): DownstreamError {
+    const err = error as { code?: string; statusCode?: number };
+    if (err.code === 'UND_ERR_REQ_RETRY' && typeof err.statusCode === 'number') {
+      return new DownstreamError(this.service, 'status', `answered HTTP ${err.statusCode}`, err.statusCode);
+    }
+    if (err.code && TIMEOUT_CODES.has(err.code)) {
+      return new DownstreamError(this.service, 'timeout', `did not answer within ${this.timeoutMs} ms`);
+    }
+    if (err.code && UNREACHABLE_CODES.has(err.code)) {
+      return new DownstreamError(this.service, 'unreachable', 'could not be reached');
+    }
+    if (err.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+      return new DownstreamError(this.service, 'payload', 'answered with a body larger than allowed');
+    }
+    return new DownstreamError(this.service, 'unreachable', 'failed at the transport level');
+  }
+
+  /** Is the origin reachable at all? Any HTTP answer counts; used by /readyz. */
+  async ping(): Promise<boolean> {
+    try {
+      const response = await this.pool.request({
+        method: 'GET',
+        path: this.basePath + '/',
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      await response.body.dump();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+function queryString(query: CallOptions<unknown>['query']): string {
+  if (!query) return '';
+  let out = '';
+  for (const key in query) {
+    const value = query[key];
+    if (value === undefined) continue;
+    out += `${out ? '&' : '?'}${key}=${encodeURIComponent(String(value))}`;
+  }
+  return out;
+}
+
+function maxAge(header: string | string[] | undefined): number | null {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return null;
+  const match = /(?:^|,)\s*max-age=(\d+)/i.exec(value);
+  return match ? Number(match[1]) : null;
+}
+
+function errorBody(text: string, status: number): DownstreamErrorBody {
+  try {
+    const parsed = JSON.parse(text) as Partial<DownstreamErrorBody>;
+    if (parsed && typeof parsed.error === 'string') {
+      return {
+        error: parsed.error,
+        message: typeof parsed.message === 'string' ? parsed.message : '',
+        ...(typeof parsed.field === 'string' ? { field: parsed.field } : {}),
+        ...(typeof parsed.sku === 'string' ? { sku: parsed.sku } : {}),
+        ...(typeof parsed.available === 'number' ? { available: parsed.available } : {}),
+      };
+    }
+  } catch {
+    // fall through: a 4xx without the contract's error body
+  }
+  return { error: `HTTP_${status}`, message: '' };
+}

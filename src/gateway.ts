@@ -1,0 +1,114 @@
+/**
+ * `createGateway(config)`: the whole gateway as one object that tests build,
+ * start on a free port and stop, with nothing global in between.
+ *
+ * A request's path through the code:
+ *   http/server.ts (route) → http/graphqlEndpoint.ts (body, context, Apollo)
+ *   → resolvers/ (schema per frontend) → domain/loaders.ts (per-request batching)
+ *   → downstream/*Client.ts (one per service) → downstream/serviceHttp.ts (undici pool)
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FRONTENDS, type Frontend, type GatewayConfig } from './config';
+import { createAuthenticator } from './context/auth';
+import { createDownstream, type Downstream } from './downstream';
+import { createGraphQLEndpoint, type GraphQLEndpoint } from './http/graphqlEndpoint';
+import { Metrics } from './http/metrics';
+import { loadContractOperations } from './http/operations';
+import { createPlaygroundPage } from './http/playground';
+import { createRouter } from './http/server';
+import { createLogger, type Logger } from './logging/logger';
+import { buildSchema } from './resolvers';
+import { developmentToken } from './tools/token';
+
+export interface Gateway {
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  readonly downstream: Downstream;
+  readonly metrics: Metrics;
+  /** Starts listening; resolves with the base URL, e.g. http://127.0.0.1:4000. */
+  listen(): Promise<string>;
+  /** The base URL once listening. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface GatewayDependencies {
+  /** A logger to use instead of one built from `config.logLevel` (tests capture lines). */
+  logger?: Logger;
+}
+
+export async function createGateway(config: GatewayConfig, deps: GatewayDependencies = {}): Promise<Gateway> {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  if (config.auth.usingDevelopmentSecret) {
+    logger.warn('JWT_SECRET and JWKS_URL are unset: tokens are verified with the development secret. Never do this in production.');
+  }
+  const metrics = new Metrics();
+  const downstream = createDownstream(config.services, config.downstream, (service, route, outcome, ms) =>
+    metrics.recordDownstream(service, route, outcome, ms),
+  );
+  const authenticate = createAuthenticator(config.auth);
+
+  const endpoints = {} as Record<Frontend, GraphQLEndpoint>;
+  const playgrounds: Partial<Record<Frontend, ReturnType<typeof createPlaygroundPage>>> = {};
+  const defaultHeaders =
+    config.playground && config.auth.usingDevelopmentSecret && config.auth.jwtSecret
+      ? JSON.stringify({ Authorization: `Bearer ${await developmentToken('u-0001', config.auth.jwtSecret, 24 * 3600)}` }, null, 2)
+      : undefined;
+  for (const frontend of FRONTENDS) {
+    endpoints[frontend] = await createGraphQLEndpoint({
+      frontend,
+      schema: buildSchema(frontend),
+      downstream,
+      authenticate,
+      logger,
+      metrics,
+      production: config.production,
+      introspection: config.introspection,
+      maxBodyBytes: config.maxBodyBytes,
+      maxPageSize: config.maxPageSize[frontend],
+    });
+    if (config.playground) {
+      playgrounds[frontend] = createPlaygroundPage({
+        frontend,
+        endpointPath: `/graphql/${frontend}`,
+        operations: loadContractOperations(config.operationsDir, frontend),
+        ...(defaultHeaders ? { defaultHeaders } : {}),
+      });
+    }
+  }
+
+  const server: Server = createServer(createRouter({ endpoints, playgrounds, downstream, metrics }));
+  server.keepAliveTimeout = 65_000;
+  let url = '';
+
+  return {
+    config,
+    logger,
+    downstream,
+    metrics,
+    get url() {
+      return url;
+    },
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const address = server.address() as AddressInfo;
+          const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+          url = `http://${host}:${address.port}`;
+          logger.info({ url }, 'gateway listening');
+          resolve(url);
+        });
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await Promise.all(FRONTENDS.map((f) => endpoints[f].stop()));
+      await downstream.close();
+    },
+  };
+}

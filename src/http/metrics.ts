@@ -1,0 +1,82 @@
+/**
+ * `/metrics` in the Prometheus text format, without a metrics library.
+ *
+ * The gateway needs a handful of series: requests by frontend and status,
+ * their duration, and downstream calls by service and outcome. Counters live
+ * in Maps keyed by their label string, so recording is one Map update on the
+ * request path, and the text is rendered only when scraped.
+ */
+const DURATION_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+
+class Histogram {
+  readonly counts = new Array<number>(DURATION_BUCKETS_MS.length + 1).fill(0);
+  sum = 0;
+  count = 0;
+
+  observe(ms: number): void {
+    let i = 0;
+    while (i < DURATION_BUCKETS_MS.length && ms > (DURATION_BUCKETS_MS[i] as number)) i++;
+    this.counts[i] = (this.counts[i] as number) + 1;
+    this.sum += ms;
+    this.count++;
+  }
+}
+
+export class Metrics {
+  private readonly requests = new Map<string, number>();
+  private readonly requestDuration = new Map<string, Histogram>();
+  private readonly downstream = new Map<string, number>();
+  private readonly downstreamDuration = new Map<string, Histogram>();
+
+  recordRequest(frontend: string, status: number, ms: number): void {
+    const key = `frontend="${frontend}",status="${status}"`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    histogram(this.requestDuration, `frontend="${frontend}"`).observe(ms);
+  }
+
+  recordDownstream(service: string, route: string, outcome: string, ms: number): void {
+    const key = `service="${service}",route="${route}",outcome="${outcome}"`;
+    this.downstream.set(key, (this.downstream.get(key) ?? 0) + 1);
+    histogram(this.downstreamDuration, `service="${service}"`).observe(ms);
+  }
+
+  render(): string {
+    const lines: string[] = [];
+    counter(lines, 'gateway_requests_total', 'GraphQL HTTP requests by frontend and status.', this.requests);
+    histogramText(lines, 'gateway_request_duration_ms', 'GraphQL request duration in milliseconds.', this.requestDuration);
+    counter(lines, 'gateway_downstream_calls_total', 'Downstream calls by service, route and outcome.', this.downstream);
+    histogramText(lines, 'gateway_downstream_duration_ms', 'Downstream call duration in milliseconds.', this.downstreamDuration);
+    const memory = process.memoryUsage();
+    lines.push('# HELP process_resident_memory_bytes Resident set size.', '# TYPE process_resident_memory_bytes gauge');
+    lines.push(`process_resident_memory_bytes ${memory.rss}`);
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+function histogram(map: Map<string, Histogram>, key: string): Histogram {
+  let h = map.get(key);
+  if (!h) {
+    h = new Histogram();
+    map.set(key, h);
+  }
+  return h;
+}
+
+function counter(lines: string[], name: string, help: string, map: Map<string, number>): void {
+  lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+  for (const [labels, value] of map) lines.push(`${name}{${labels}} ${value}`);
+}
+
+function histogramText(lines: string[], name: string, help: string, map: Map<string, Histogram>): void {
+  lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+  for (const [labels, h] of map) {
+    let cumulative = 0;
+    DURATION_BUCKETS_MS.forEach((le, i) => {
+      cumulative += h.counts[i] as number;
+      lines.push(`${name}_bucket{${labels},le="${le}"} ${cumulative}`);
+    });
+    lines.push(`${name}_bucket{${labels},le="+Inf"} ${h.count}`);
+    lines.push(`${name}_sum{${labels}} ${h.sum}`);
+    lines.push(`${name}_count{${labels}} ${h.count}`);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The gateway's HTTP surface, routed by hand over `node:http`:
+ *
+ *   /graphql/web, /graphql/mobile   GraphQL over HTTP (GET, POST); in a browser, the playground
+ *   /playground/assets/*            the playground's own scripts and styles (no CDN)
+ *   /healthz                        liveness: the process serves HTTP
+ *   /readyz                         readiness: every downstream service answers
+ *   /metrics                        Prometheus text
+ *
+ * Every response carries `x-request-id`: the client's own, when it sent a
+ * sane one, or a fresh UUID, and the same id is on the request's log line.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Frontend } from '../config';
+import type { Downstream } from '../downstream';
+import type { GraphQLEndpoint } from './graphqlEndpoint';
+import type { Metrics } from './metrics';
+import { servePlaygroundAsset, wantsPlayground } from './playground';
+
+export interface RouterOptions {
+  endpoints: Record<Frontend, GraphQLEndpoint>;
+  /** Playground page handlers per frontend, absent when the playground is off. */
+  playgrounds: Partial<Record<Frontend, (req: IncomingMessage, res: ServerResponse) => void>>;
+  downstream: Downstream;
+  metrics: Metrics;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createRouter(options: RouterOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { endpoints, playgrounds, downstream, metrics } = options;
+
+  return (req, res) => {
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', requestId);
+
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q >= 0 ? url.slice(0, q) : url;
+
+    const frontend = path === '/graphql/web' ? 'web' : path === '/graphql/mobile' ? 'mobile' : null;
+    if (frontend) {
+      const page = playgrounds[frontend];
+      if (page && wantsPlayground(req.method, req.headers.accept, url)) {
+        page(req, res);
+        return;
+      }
+      void endpoints[frontend].handle(req, res, requestId);
+      return;
+    }
+    if (path.startsWith('/playground/assets/') && Object.keys(playgrounds).length > 0) {
+      if (servePlaygroundAsset(path, req, res)) return;
+    }
+    if (path === '/healthz') {
+      json(res, 200, { status: 'ok' });
+      return;
+    }
+    if (path === '/readyz') {
+      void downstream.reachability().then((services) => {
+        const ready = Object.values(services).every(Boolean);
+        json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', downstream: services });
+      });
+      return;
+    }
+    if (path === '/metrics') {
+      const text = metrics.render();
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(text);
+      return;
+    }
+    json(res, 404, { errors: [{ message: `No route ${path}; the GraphQL endpoints are /graphql/web and /graphql/mobile.` }] });
+  };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

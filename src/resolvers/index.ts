@@ -1,0 +1,85 @@
+/**
+ * Builds each frontend's executable schema: the shared SDL and resolvers,
+ * plus that frontend's own folder of each (schema/web + resolvers/web, or
+ * schema/mobile + resolvers/mobile). A field that exists on one frontend only
+ * is simply absent from the other's schema, so an operation written for one
+ * may fail validation on the other, by design.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { projectRoot, type Frontend } from '../config';
+import type { Resolvers } from './generated';
+import { homeQueryResolvers, homeResolvers } from './mobile/home';
+import { mobileProductResolvers } from './mobile/product';
+import { accountResolvers, orderLineResolvers, orderResolvers } from './shared/account';
+import { categoryResolvers } from './shared/category';
+import { mutationResolvers } from './shared/mutation';
+import { productResolvers } from './shared/product';
+import { queryResolvers } from './shared/query';
+import { reviewResolvers, userResolvers } from './shared/review';
+import { availabilityResolvers, DateScalar, DateTime, moneyResolvers, ratingResolvers } from './shared/values';
+import { reviewConnectionResolvers, webProductResolvers } from './web/product';
+
+/** Result-union members carry their own `__typename` (see shared/mutation.ts). */
+function typename<T extends string>(value: { __typename?: T }): T | null {
+  return value.__typename ?? null;
+}
+
+const shared: Resolvers = {
+  DateTime,
+  Date: DateScalar,
+  Query: queryResolvers,
+  Mutation: mutationResolvers,
+  Product: productResolvers,
+  Category: categoryResolvers,
+  Money: moneyResolvers,
+  Availability: availabilityResolvers,
+  Rating: ratingResolvers,
+  Review: reviewResolvers,
+  User: userResolvers,
+  Account: accountResolvers,
+  Order: orderResolvers,
+  OrderLine: orderLineResolvers,
+  PlaceOrderResult: { __resolveType: typename },
+  SubmitReviewResult: { __resolveType: typename },
+};
+
+const byFrontend: Record<Frontend, Resolvers> = {
+  web: {
+    Product: webProductResolvers,
+    ReviewConnection: reviewConnectionResolvers,
+  },
+  mobile: {
+    Query: homeQueryResolvers,
+    Product: mobileProductResolvers,
+    Home: homeResolvers,
+  },
+};
+
+function sdlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.graphql'))
+    .sort()
+    .map((name) => readFileSync(join(dir, name), 'utf8'));
+}
+
+/** The type definitions of one frontend: the shared SDL plus its own folder. */
+export function typeDefsFor(frontend: Frontend): string[] {
+  const root = join(projectRoot(), 'schema');
+  return [...sdlFiles(root), ...sdlFiles(join(root, frontend))];
+}
+
+export function buildSchema(frontend: Frontend): GraphQLSchema {
+  const own = byFrontend[frontend];
+  const resolvers: Resolvers = { ...shared };
+  for (const [type, fields] of Object.entries(own) as [keyof Resolvers, object][]) {
+    resolvers[type] = { ...(shared[type] as object), ...fields } as never;
+  }
+  return makeExecutableSchema({
+    typeDefs: typeDefsFor(frontend),
+    resolvers: resolvers as never,
+    resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
+  });
+}

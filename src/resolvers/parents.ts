@@ -1,0 +1,70 @@
+/**
+ * What resolvers of the non-downstream types receive as their parent value.
+ *
+ * Types backed by a downstream payload (Product, Review, Order …) receive that
+ * payload itself (see the mappers in codegen.yml). The types below are the
+ * gateway's own shapes: money with its currency, connections with their
+ * edges, the mobile home screen.
+ */
+import type { DownstreamOrder, DownstreamOrderLine, DownstreamProduct, DownstreamReview } from '../downstream/types';
+
+/**
+ * A Product is either the catalog's payload or a bare reference by id, for
+ * results that know only the id (a review just written). Fields that need
+ * only the id (rating, reviews) never load the payload; the others load it
+ * through the request's product loader (see resolvers/shared/product.ts).
+ */
+export type ProductParent = DownstreamProduct | ProductRef;
+
+export interface ProductRef {
+  id: string;
+  sku?: undefined;
+}
+
+export interface MoneyParent {
+  cents: number;
+  currency: string;
+}
+
+export interface OrderLineParent {
+  line: DownstreamOrderLine;
+  currency: string;
+}
+
+export interface EdgeParent<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface PageInfoParent {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export interface ConnectionParent<T> {
+  edges: EdgeParent<T>[];
+  pageInfo: PageInfoParent;
+}
+
+export type ProductConnectionParent = ConnectionParent<DownstreamProduct>;
+export type OrderConnectionParent = ConnectionParent<DownstreamOrder>;
+export interface ReviewConnectionParent extends ConnectionParent<DownstreamReview> {
+  productId: string;
+}
+
+/** The mobile home screen is assembled by its own field resolvers. */
+export type HomeParent = Record<string, never>;
+
+export interface PlaceOrderSuccessParent {
+  __typename: 'PlaceOrderSuccess';
+  order: DownstreamOrder;
+}
+
+export interface SubmitReviewSuccessParent {
+  __typename: 'SubmitReviewSuccess';
+  review: DownstreamReview;
+  product: ProductParent;
+}
+

@@ -1,0 +1,40 @@
+/**
+ * The root queries every frontend shares: products, categories, the viewer.
+ */
+import { isProductId } from '../../downstream/ids';
+import { badUserInput, quote } from '../../errors/catalogue';
+import { paginate, pageSize } from '../connection';
+import type { QueryResolvers } from '../generated';
+
+const MAX_SEARCH_LENGTH = 200;
+
+export const queryResolvers: QueryResolvers = {
+  product: (_root, { id }, ctx) => {
+    if (!isProductId(id)) throw badUserInput(`\`id\` must be a product id like p-0001; received ${quote(id)}.`, 'id');
+    return ctx.loaders.product.load(id);
+  },
+
+  products: async (_root, { categoryId, search, first, after }, ctx) => {
+    const size = pageSize(first, 20, ctx.maxPageSize);
+    if (search != null && search.length > MAX_SEARCH_LENGTH) {
+      throw badUserInput(`\`search\` must be at most ${MAX_SEARCH_LENGTH} characters; received ${search.length}.`, 'search');
+    }
+    const connection = await paginate('products', size, after, (cursor, limit) =>
+      ctx.loaders.listing.load({
+        categoryId: categoryId ?? undefined,
+        search: search ?? undefined,
+        cursor,
+        limit,
+      }),
+    );
+    // Later fields asking for these products by id find them without a call.
+    for (const edge of connection.edges) ctx.loaders.product.prime(edge.node.id, edge.node);
+    return connection;
+  },
+
+  categories: async (_root, _args, ctx) => (await ctx.loaders.categories.load('all')).all,
+
+  category: async (_root, { id }, ctx) => (await ctx.loaders.categories.load('all')).get(id),
+
+  me: (_root, _args, ctx) => (ctx.viewer ? ctx.loaders.user.load(ctx.viewer.userId) : null),
+};

@@ -1,0 +1,47 @@
+/**
+ * The small value types: money, images, availability, ratings, and the two
+ * date scalars. None of them reads downstream; they shape what their parent
+ * already holds.
+ */
+import { GraphQLScalarType, Kind } from 'graphql';
+import { amountOf, formatMoney } from '../../domain/money';
+import type { AvailabilityResolvers, MoneyResolvers, RatingResolvers } from '../generated';
+
+export const moneyResolvers: MoneyResolvers = {
+  amount: (money) => amountOf(money.cents),
+  currency: (money) => money.currency,
+  formatted: (money, _args, ctx) => formatMoney(money.cents, money.currency, ctx.locale),
+};
+
+export const availabilityResolvers: AvailabilityResolvers = {
+  inStock: (stock) => stock.available > 0,
+  quantity: (stock) => stock.available,
+  restockDate: (stock) => stock.restockDate,
+};
+
+export const ratingResolvers: RatingResolvers = {
+  average: (rating) => rating.average,
+  count: (rating) => rating.count,
+};
+
+function isoScalar(name: string, description: string, pattern: RegExp): GraphQLScalarType {
+  const check = (value: unknown): string => {
+    if (typeof value !== 'string' || !pattern.test(value)) {
+      throw new TypeError(`${name} must be an ISO-8601 string; received ${JSON.stringify(value)}.`);
+    }
+    return value;
+  };
+  return new GraphQLScalarType({
+    name,
+    description,
+    serialize: check,
+    parseValue: check,
+    parseLiteral: (ast) => {
+      if (ast.kind !== Kind.STRING) throw new TypeError(`${name} must be a string literal.`);
+      return check(ast.value);
+    },
+  });
+}
+
+export const DateTime = isoScalar('DateTime', 'An ISO-8601 date and time.', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/);
+export const DateScalar = isoScalar('Date', 'An ISO-8601 calendar date.', /^\d{4}-\d{2}-\d{2}$/);
