@@ -80,7 +80,7 @@ export function unauthenticated(reason: string): GraphQLError {
 
 /** Shows a client-sent value in a message without letting it flood the message. */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const shown = text === undefined ? String(value) : text;
-  return JSON.stringify(shown.length > 64 ? `${shown.slice(0, 64)}…` : shown);
+  const clip = (text: string) => (text.length > 64 ? `${text.slice(0, 64)}…` : text);
+  if (typeof value === 'string') return JSON.stringify(clip(value));
+  return clip(JSON.stringify(value) ?? String(value));
 }

@@ -35,7 +35,7 @@ export type Account = {
   id: Scalars['ID']['output'];
   memberSince: Scalars['Date']['output'];
   /** The user's orders, newest first. */
-  orders: OrderConnection;
+  orders: Maybe<OrderConnection>;
 };
 
 
@@ -68,11 +68,11 @@ export type Category = {
 export type Home = {
   __typename?: 'Home';
   /** The top-level categories. */
-  categories: Array<Category>;
+  categories: Maybe<Array<Category>>;
   /** The newest products. */
-  featured: Array<Product>;
+  featured: Maybe<Array<Product>>;
   /** The signed-in user's latest orders; empty when nobody is signed in. */
-  recentOrders: Array<Order>;
+  recentOrders: Maybe<Array<Order>>;
 };
 
 
@@ -232,14 +232,14 @@ export type Product = {
   price: Money;
   rating: Maybe<Rating>;
   /** Related products, best first. */
-  recommendations: Array<Product>;
+  recommendations: Maybe<Array<Product>>;
   /** Reviews, newest first. `first` is at most 100. */
-  reviews: ReviewConnection;
+  reviews: Maybe<ReviewConnection>;
   sku: Scalars['String']['output'];
   /** Plain text, at most 200 characters, derived from the description. */
   summary: Scalars['String']['output'];
   /** The newest reviews, at most 20. */
-  topReviews: Array<Review>;
+  topReviews: Maybe<Array<Review>>;
 };
 
 
@@ -278,7 +278,7 @@ export type ProductEdge = {
 export type Query = {
   __typename?: 'Query';
   /** Every category, the tree flattened. */
-  categories: Array<Category>;
+  categories: Maybe<Array<Category>>;
   /** One category by id; null when there is no such category. */
   category: Maybe<Category>;
   home: Home;
@@ -291,7 +291,7 @@ export type Query = {
    * search's (case-insensitive match on name or brand), or all of them.
    * `first` is capped per frontend: 100 on web, 20 on mobile.
    */
-  products: ProductConnection;
+  products: Maybe<ProductConnection>;
 };
 
 
@@ -537,7 +537,7 @@ export type AccountResolvers<ContextType = RequestContext, ParentType extends Re
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   memberSince?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<AccountOrdersArgs, 'first'>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<AccountOrdersArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -567,9 +567,9 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type HomeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Home'] = ResolversParentTypes['Home']> = {
-  categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
-  featured?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<HomeFeaturedArgs, 'first'>>;
-  recentOrders?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<HomeRecentOrdersArgs, 'first'>>;
+  categories?: Resolver<Maybe<Array<ResolversTypes['Category']>>, ParentType, ContextType>;
+  featured?: Resolver<Maybe<Array<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<HomeFeaturedArgs, 'first'>>;
+  recentOrders?: Resolver<Maybe<Array<ResolversTypes['Order']>>, ParentType, ContextType, RequireFields<HomeRecentOrdersArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -668,11 +668,11 @@ export type ProductResolvers<ContextType = RequestContext, ParentType extends Re
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   rating?: Resolver<Maybe<ResolversTypes['Rating']>, ParentType, ContextType>;
-  recommendations?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<ProductRecommendationsArgs, 'first'>>;
-  reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<ProductReviewsArgs, 'first'>>;
+  recommendations?: Resolver<Maybe<Array<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<ProductRecommendationsArgs, 'first'>>;
+  reviews?: Resolver<Maybe<ResolversTypes['ReviewConnection']>, ParentType, ContextType, RequireFields<ProductReviewsArgs, 'first'>>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  topReviews?: Resolver<Array<ResolversTypes['Review']>, ParentType, ContextType, RequireFields<ProductTopReviewsArgs, 'first'>>;
+  topReviews?: Resolver<Maybe<Array<ResolversTypes['Review']>>, ParentType, ContextType, RequireFields<ProductTopReviewsArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -689,12 +689,12 @@ export type ProductEdgeResolvers<ContextType = RequestContext, ParentType extend
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  categories?: Resolver<Maybe<Array<ResolversTypes['Category']>>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType, RequireFields<QueryCategoryArgs, 'id'>>;
   home?: Resolver<ResolversTypes['Home'], ParentType, ContextType>;
   me?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  products?: Resolver<Maybe<ResolversTypes['ProductConnection']>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
 };
 
 export type RatingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Rating'] = ResolversParentTypes['Rating']> = {
