@@ -22,10 +22,13 @@ export interface RequestContext {
   viewer: Viewer | null;
   loaders: Loaders;
   downstream: Downstream;
-  /** Counters of this request's downstream work, for its log line. */
-  trace: CallTrace;
+  /** What this request did, for its log line (shared by reference: Apollo clones the context). */
+  trace: RequestTrace;
   /** Largest `first` this frontend allows. */
   maxPageSize: number;
-  /** Set once the operation is resolved, for the log line. */
+}
+
+export interface RequestTrace extends CallTrace {
+  /** Set once the operation is resolved. */
   operationName: string | null;
 }

@@ -134,7 +134,7 @@ export class ServiceHttp {
         bodyTimeout: this.timeoutMs,
       });
     } catch (error) {
-      throw this.transportError(error);
+      throw this.transportError(error, options.route);
     }
 
     const { statusCode } = response;
@@ -142,7 +142,7 @@ export class ServiceHttp {
     try {
       text = await response.body.text();
     } catch (error) {
-      throw this.transportError(error);
+      throw this.transportError(error, options.route);
     }
 
     if (statusCode >= 200 && statusCode < 300) {
@@ -168,10 +168,11 @@ export class ServiceHttp {
     throw new DownstreamError(this.service, 'status', `answered ${options.route} with HTTP ${statusCode}`, statusCode);
   }
 
-  private transportError(error: unknown): DownstreamError {
+  private transportError(error: unknown, route: string): DownstreamError {
     const err = error as { code?: string; statusCode?: number };
     if (err.code === 'UND_ERR_REQ_RETRY' && typeof err.statusCode === 'number') {
-      return new DownstreamError(this.service, 'status', `answered HTTP ${err.statusCode}`, err.statusCode);
+      // The retry interceptor gave up: report the status of the last attempt, as without retries.
+      return new DownstreamError(this.service, 'status', `answered ${route} with HTTP ${err.statusCode}`, err.statusCode);
     }
     if (err.code && TIMEOUT_CODES.has(err.code)) {
       return new DownstreamError(this.service, 'timeout', `did not answer within ${this.timeoutMs} ms`);

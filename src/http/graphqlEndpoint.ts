@@ -5,9 +5,14 @@
  * Why no framework: the gateway's HTTP surface is small (two GraphQL paths,
  * health, metrics, the playground), and Apollo's `executeHTTPGraphQLRequest`
  * already implements GraphQL over HTTP. What this file adds is what the
- * integration leaves to us: reading the body (bounded), turning malformed JSON
- * into a clear 400, building the request context (identity, locale, fresh
- * loaders), masking internals in production, and the request's log line.
+ * integration leaves to us: answering methods other than GET/POST with 405,
+ * reading the body (bounded), turning malformed JSON into a clear 400, building
+ * the request context (identity, locale, fresh loaders), masking internals in
+ * production, and the request's log line. Errors written here use the media
+ * type the client's Accept prefers, as Apollo does for results.
+ *
+ * Both endpoints pass every MUST of the graphql-http audit
+ * (test/graphqlHttpAudit.test.ts lists the SHOULD/MAY left failing, and why).
  */
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -15,7 +20,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Frontend } from '../config';
 import type { Authenticate } from '../context/auth';
-import type { RequestContext } from '../context/requestContext';
+import type { RequestContext, RequestTrace } from '../context/requestContext';
 import { localeFromAcceptLanguage } from '../domain/locale';
 import { createLoaders } from '../domain/loaders';
 import type { Downstream } from '../downstream';
@@ -41,6 +46,9 @@ export interface GraphQLEndpoint {
   stop(): Promise<void>;
 }
 
+/** The methods GraphQL over HTTP uses; anything else is answered 405 with this as `Allow`. */
+const ALLOWED_METHODS = 'GET, POST';
+
 /** Codes a client may see as they are; anything else is masked in production. */
 const PUBLIC_CODES = new Set<string>([
   ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
@@ -57,7 +65,7 @@ const operationNamePlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ contextValue, operationName }) {
-        contextValue.operationName = operationName ?? null;
+        contextValue.trace.operationName = operationName ?? null;
       },
     };
   },
@@ -80,14 +88,23 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const started = performance.now();
-    const trace = { downstreamCalls: 0 };
+    const trace: RequestTrace = { downstreamCalls: 0, operationName: null };
     let status = 500;
-    let operationName: string | null = null;
+    const accept = req.headers.accept;
     try {
-      const body = req.method === 'POST' ? await readBody(req, options.maxBodyBytes) : undefined;
+      const method = req.method ?? 'GET';
+      if (method !== 'GET' && method !== 'POST') {
+        // Answered before Apollo: its CSRF check would otherwise turn e.g. a bare
+        // DELETE into a 400, and there is no reason to authenticate such a request.
+        status = 405;
+        res.setHeader('allow', ALLOWED_METHODS);
+        writeError(res, status, `GraphQL over HTTP accepts ${ALLOWED_METHODS}; received ${method}.`, ErrorCode.BAD_REQUEST, accept);
+        return;
+      }
+      const body = method === 'POST' ? await readBody(req, options.maxBodyBytes) : undefined;
       if (body && 'error' in body) {
         status = body.status;
-        writeError(res, status, body.error, ErrorCode.BAD_REQUEST);
+        writeError(res, status, body.error, ErrorCode.BAD_REQUEST, accept);
         return;
       }
       const headers = new HeaderMap();
@@ -96,17 +113,16 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
       }
       const url = req.url ?? '/';
       const query = url.indexOf('?');
-      let context: RequestContext | undefined;
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: {
-          method: req.method ?? 'GET',
+          method,
           headers,
           search: query >= 0 ? url.slice(query) : '',
           body: body?.value,
         },
         context: async () => {
           const viewer = await authenticate(req.headers.authorization);
-          context = {
+          const context: RequestContext = {
             frontend,
             requestId,
             locale: localeFromAcceptLanguage(req.headers['accept-language']),
@@ -115,12 +131,10 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
             downstream,
             trace,
             maxPageSize: options.maxPageSize,
-            operationName: null,
           };
           return context;
         },
       });
-      operationName = context?.operationName ?? null;
       status = response.status ?? 200;
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = status;
@@ -132,7 +146,7 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
       }
     } catch (error) {
       logger.error({ err: error, requestId, frontend }, 'request failed outside GraphQL execution');
-      if (!res.headersSent) writeError(res, 500, 'Internal server error.', ErrorCode.INTERNAL_SERVER_ERROR);
+      if (!res.headersSent) writeError(res, 500, 'Internal server error.', ErrorCode.INTERNAL_SERVER_ERROR, accept);
       else res.destroy();
     } finally {
       const ms = performance.now() - started;
@@ -141,7 +155,7 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
         {
           requestId,
           frontend,
-          operation: operationName,
+          operation: trace.operationName,
           status,
           ms: Math.round(ms * 10) / 10,
           downstreamCalls: trace.downstreamCalls,
@@ -195,10 +209,77 @@ function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
   });
 }
 
-function writeError(res: ServerResponse, status: number, message: string, code: string): void {
+/** Errors the gateway writes itself (405, malformed JSON, 413, 500), in GraphQL's `{ errors }` shape. */
+function writeError(res: ServerResponse, status: number, message: string, code: string, accept: string | undefined): void {
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { 'content-type': errorContentType(accept), 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+const APPLICATION_JSON = 'application/json; charset=utf-8';
+const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json; charset=utf-8';
+
+/**
+ * The media type of an error the gateway writes itself, chosen as Apollo
+ * chooses it for results: `application/graphql-response+json` when the Accept
+ * header prefers it to `application/json`, else `application/json` (also when
+ * Accept is absent or names neither: the body is JSON either way, and Apollo
+ * does the same for its own request errors). Ranking as in Apollo's
+ * negotiator: q, then specificity, then position in the header; a tie goes to
+ * `application/json`.
+ */
+export function errorContentType(accept: string | undefined): string {
+  if (!accept) return APPLICATION_JSON;
+  const ranges = parseAccept(accept);
+  const json = bestRange(ranges, 'application', 'json');
+  const graphql = bestRange(ranges, 'application', 'graphql-response+json');
+  if (!graphql || graphql.q <= 0) return APPLICATION_JSON;
+  if (!json || json.q <= 0) return GRAPHQL_RESPONSE_JSON;
+  const order = json.q - graphql.q || json.s - graphql.s || graphql.o - json.o;
+  return order < 0 ? GRAPHQL_RESPONSE_JSON : APPLICATION_JSON;
+}
+
+interface MediaRange {
+  type: string;
+  subtype: string;
+  /** Quality, 0..1. */
+  q: number;
+  /** Position in the header. */
+  o: number;
+  /** Specificity of the match (set by `bestRange`). */
+  s: number;
+}
+
+function parseAccept(accept: string): MediaRange[] {
+  const ranges: MediaRange[] = [];
+  accept.split(',').forEach((part, o) => {
+    const [range = '', ...params] = part.split(';');
+    const [type, subtype] = range.trim().toLowerCase().split('/');
+    if (!type || !subtype) return;
+    let q = 1;
+    for (const param of params) {
+      const [key, value] = param.split('=');
+      if (key?.trim().toLowerCase() === 'q' && value !== undefined) {
+        const parsed = Number(value.trim());
+        q = Number.isFinite(parsed) ? Math.min(Math.max(parsed, 0), 1) : 0;
+      }
+    }
+    ranges.push({ type, subtype, q, o, s: 0 });
+  });
+  return ranges;
+}
+
+/** The most specific range of the header that matches `type/subtype`, if any. */
+function bestRange(ranges: MediaRange[], type: string, subtype: string): MediaRange | undefined {
+  let best: MediaRange | undefined;
+  for (const range of ranges) {
+    const typeMatch = range.type === type ? 4 : range.type === '*' ? 0 : -1;
+    const subtypeMatch = range.subtype === subtype ? 2 : range.subtype === '*' ? 0 : -1;
+    if (typeMatch < 0 || subtypeMatch < 0) continue;
+    const s = typeMatch + subtypeMatch;
+    if (!best || s > best.s || (s === best.s && range.q > best.q)) best = { ...range, s };
+  }
+  return best;
 }
 
 /**
