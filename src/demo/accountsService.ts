@@ -1,0 +1,46 @@
+/**
+ * The accounts service: user profiles.
+ *
+ * Why there is nothing clever here: users never change in the demo, so both
+ * routes are lookups whose JSON is cached per user object. Note that a user
+ * carries an email address, which the contract marks as personal data: the
+ * demo logs only ids, never response bodies.
+ *
+ *   GET /users?ids=a,b   batch (max 100), unknown ids left out
+ *   GET /users/{id}      one user, or 404
+ */
+
+import { USER_ID_PATTERN } from '../downstream/types';
+import { CACHE, cachedJson, isReply, itemsBody, notFound, ok, parseBatch, type ServiceDefinition } from './httpKit';
+import type { DemoData } from './seed';
+
+export function createAccountsService(data: DemoData): ServiceDefinition {
+  return {
+    name: 'accounts',
+    routes: [
+      {
+        method: 'GET',
+        path: '/users',
+        handle({ query }) {
+          const ids = parseBatch(query, 'ids', true);
+          if (isReply(ids)) return ids;
+          const items: string[] = [];
+          for (const id of ids ?? []) {
+            const user = data.usersById.get(id);
+            if (user) items.push(cachedJson(user));
+          }
+          return ok(itemsBody(items), CACHE.users);
+        },
+      },
+      {
+        method: 'GET',
+        path: '/users/{id}',
+        handle({ params }) {
+          const id = params[0] as string;
+          const user = USER_ID_PATTERN.test(id) ? data.usersById.get(id) : undefined;
+          return user ? ok(cachedJson(user), CACHE.users) : notFound(`no user ${id}`);
+        },
+      },
+    ],
+  };
+}
