@@ -38,6 +38,19 @@ export interface AuthOptions {
   usingDevelopmentSecret: boolean;
 }
 
+export interface CacheOptions {
+  /** Redis for L2, persisted queries and invalidation; null = in-process memory only (one instance). */
+  redisUrl: string | null;
+  /** Prefix of every Redis key and channel. Default `bff:`. */
+  prefix: string;
+  /** Bytes of entries L1 may hold per process. Default 64 MiB. */
+  l1MaxBytes: number;
+  /** Longest a Redis command may take before the cache treats it as a miss. Default 50 ms. */
+  redisCommandTimeoutMs: number;
+  /** Whole-response cache for anonymous, all-public operations. Default on. */
+  responseCache: boolean;
+}
+
 export interface GatewayConfig {
   /** HTTP port; 0 picks a free one. Default 4000. */
   port: number;
@@ -46,6 +59,7 @@ export interface GatewayConfig {
   /** Base URL per downstream service. */
   services: ServiceUrls;
   downstream: DownstreamOptions;
+  cache: CacheOptions;
   auth: AuthOptions;
   /** `production` masks internal errors and turns introspection and the playground off. */
   production: boolean;
@@ -65,6 +79,14 @@ export interface GatewayConfig {
 
 /** Known only so `npm run token` and the demo shop work with nothing configured. */
 export const DEVELOPMENT_JWT_SECRET = 'storefront-development-secret-do-not-use-in-production';
+
+export const DEFAULT_CACHE: CacheOptions = {
+  redisUrl: null,
+  prefix: 'bff:',
+  l1MaxBytes: 64 * 1024 * 1024,
+  redisCommandTimeoutMs: 50,
+  responseCache: true,
+};
 
 export const DEFAULT_DOWNSTREAM: DownstreamOptions = {
   connectTimeoutMs: 1000,
@@ -142,6 +164,13 @@ export function loadConfig(
       connections: integer(env, 'DOWNSTREAM_CONNECTIONS', DEFAULT_DOWNSTREAM.connections),
       retries: integer(env, 'DOWNSTREAM_RETRIES', DEFAULT_DOWNSTREAM.retries),
       maxResponseBytes: DEFAULT_DOWNSTREAM.maxResponseBytes,
+    },
+    cache: {
+      redisUrl: env.REDIS_URL || null,
+      prefix: env.CACHE_PREFIX || DEFAULT_CACHE.prefix,
+      l1MaxBytes: integer(env, 'CACHE_L1_MAX_BYTES', DEFAULT_CACHE.l1MaxBytes),
+      redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', DEFAULT_CACHE.redisCommandTimeoutMs),
+      responseCache: flag(env, 'RESPONSE_CACHE', DEFAULT_CACHE.responseCache),
     },
     auth: {
       jwtSecret: jwksUrl ? undefined : (jwtSecret ?? DEVELOPMENT_JWT_SECRET),

@@ -11,6 +11,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FRONTENDS, type Frontend, type GatewayConfig } from './config';
 import { createAuthenticator } from './context/auth';
+import { EntityCache } from './cache/entityCache';
+import { TieredKeyValueStore } from './cache/keyValueStore';
+import { RedisTier } from './cache/redisTier';
 import { createDownstream, type Downstream } from './downstream';
 import { createGraphQLEndpoint, type GraphQLEndpoint } from './http/graphqlEndpoint';
 import { Metrics } from './http/metrics';
@@ -26,6 +29,9 @@ export interface Gateway {
   readonly logger: Logger;
   readonly downstream: Downstream;
   readonly metrics: Metrics;
+  readonly cache: EntityCache;
+  /** Forgets everything this process has cached (L1, responses); Redis entries stay. For operators and tests. */
+  clearLocalCaches(): void;
   /** Starts listening; resolves with the base URL, e.g. http://127.0.0.1:4000. */
   listen(): Promise<string>;
   /** The base URL once listening. */
@@ -49,6 +55,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   );
   const authenticate = createAuthenticator(config.auth);
 
+  // The cache: L1 always; L2, shared persisted queries and cross-instance invalidation with Redis.
+  const redis = config.cache.redisUrl
+    ? new RedisTier({ url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs })
+    : null;
+  if (!redis) logger.info('REDIS_URL is unset: caching in this process only (one instance)');
+  const cache = new EntityCache({ l1MaxBytes: config.cache.l1MaxBytes, redis, logger });
+  const persistedQueries = new TieredKeyValueStore('apq:', redis, 16 * 1024 * 1024);
+  const responses = config.cache.responseCache ? new TieredKeyValueStore('response:', redis, 32 * 1024 * 1024) : null;
+
   const endpoints = {} as Record<Frontend, GraphQLEndpoint>;
   const playgrounds: Partial<Record<Frontend, ReturnType<typeof createPlaygroundPage>>> = {};
   const defaultHeaders =
@@ -67,6 +82,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       introspection: config.introspection,
       maxBodyBytes: config.maxBodyBytes,
       maxPageSize: config.maxPageSize[frontend],
+      cache,
+      persistedQueries,
+      responses,
     });
     if (config.playground) {
       playgrounds[frontend] = createPlaygroundPage({
@@ -78,7 +96,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     }
   }
 
-  const server: Server = createServer(createRouter({ endpoints, playgrounds, downstream, metrics }));
+  const server: Server = createServer(createRouter({ endpoints, playgrounds, downstream, metrics, redis }));
   server.keepAliveTimeout = 65_000;
   let url = '';
 
@@ -87,6 +105,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     logger,
     downstream,
     metrics,
+    cache,
+    clearLocalCaches() {
+      cache.l1.clear();
+      persistedQueries.clear();
+      responses?.clear();
+    },
     get url() {
       return url;
     },
@@ -109,6 +133,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       });
       await Promise.all(FRONTENDS.map((f) => endpoints[f].stop()));
       await downstream.close();
+      await cache.close();
     },
   };
 }

@@ -111,6 +111,7 @@ describe('x-user-id', () => {
   });
 
   it('a signed-in request forwards the token subject, not the client header', async () => {
+    stack.gateway.clearLocalCaches();
     stack.demo.resetRequests();
     const result = await me(`Bearer ${await developmentToken('u-0001', TEST_JWT_SECRET)}`, { 'x-user-id': 'u-0002' });
     expect(result.body.data?.me?.id).toBe('u-0001');

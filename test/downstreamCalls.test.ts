@@ -51,6 +51,8 @@ afterAll(() => stack.close());
 /** Runs an operation once and returns its downstream calls as `route: count`. */
 async function callsOf(name: string, options: { signedIn?: boolean; variables?: Record<string, unknown> } = {}) {
   const op = operation(name);
+  // Cold: these are the counts with nothing cached (the warm counts are in cache.test.ts).
+  stack.gateway.clearLocalCaches();
   stack.demo.resetRequests();
   const requestId = `calls-${name}-${Math.random().toString(36).slice(2)}`;
   const result = await stack.graphql(op.frontend, op.document, options.variables ?? op.variables, {
@@ -148,6 +150,7 @@ describe('downstream calls per contract operation', () => {
 
 describe('batches are chunked at 100 ids', () => {
   it('200 products in one request read stock and ratings in two batches of 100 each', async () => {
+    stack.gateway.clearLocalCaches();
     stack.demo.resetRequests();
     const page = (category: string) =>
       `products(categoryId: "${category}", first: 100) { edges { node { id availability { inStock } rating { count } } } }`;

@@ -12,6 +12,8 @@ beforeAll(async () => {
   // A short timeout keeps the timeout case fast; retries off so counts stay exact.
   stack = await startStack({ config: { downstream: { connectTimeoutMs: 1000, requestTimeoutMs: 300, connections: 8, retries: 0, maxResponseBytes: 1 << 20 } } });
 });
+// Each case starts cold: a cached copy would (rightly) hide the fault; stale-if-error has its own tests.
+beforeEach(() => stack.gateway.clearLocalCaches());
 afterEach(() => stack.demo.setKnobs({ latencyMs: 0, failureRate: 0, malformedRate: 0 }));
 afterAll(() => stack.close());
 
@@ -50,6 +52,7 @@ describe('a downstream service answering 503', () => {
     stack.demo.setKnobs({ failureRate: 1 }, 'recommendations');
     expect((await run('WebProductPage')).body.errors).toHaveLength(1);
     stack.demo.setKnobs({ failureRate: 0 }, 'recommendations');
+    stack.gateway.clearLocalCaches();
     const { body } = await run('WebProductPage');
     expect(body.errors).toBeUndefined();
     expect(body.data?.product.recommendations).toHaveLength(8);

@@ -105,6 +105,7 @@ describe('request ids and log lines', () => {
 
   it('logs one line per request with id, frontend, operation, status, duration and downstream calls', async () => {
     const op = operation('MobileSearch');
+    stack.gateway.clearLocalCaches();
     await post('mobile', JSON.stringify({ query: op.document, variables: op.variables }), { 'x-request-id': 'log-line-1' });
     const mine = lines.filter((l) => l.requestId === 'log-line-1');
     expect(mine).toHaveLength(1);
@@ -210,6 +211,7 @@ describe('production mode', () => {
 
   it('keeps coded errors readable, without stacks or URLs', async () => {
     prod.demo.setKnobs({ failureRate: 1 }, 'recommendations');
+    prod.gateway.clearLocalCaches();
     try {
       const op = operation('WebProductPage');
       const { body } = await prod.graphql('web', op.document, op.variables);

@@ -7,7 +7,9 @@
  * it are per request (see domain/loaders.ts); the downstream clients are
  * shared by all requests of a gateway.
  */
+import type { CacheSession } from '../cache/cacheSession';
 import type { Frontend } from '../config';
+import type { EntityCache } from '../cache/entityCache';
 import type { Loaders } from '../domain/loaders';
 import type { Downstream } from '../downstream';
 import type { CallTrace } from '../downstream/serviceHttp';
@@ -21,6 +23,10 @@ export interface RequestContext {
   /** The verified user, or null for an anonymous request. */
   viewer: Viewer | null;
   loaders: Loaders;
+  /** This request's use of the entity cache (batched Redis work, stats, dependencies). */
+  cache: CacheSession;
+  /** Evicts entities after a write; see cache/entityCache.ts. */
+  evict: EntityCache['evict'];
   downstream: Downstream;
   /** What this request did, for its log line (shared by reference: Apollo clones the context). */
   trace: RequestTrace;
@@ -31,4 +37,6 @@ export interface RequestContext {
 export interface RequestTrace extends CallTrace {
   /** Set once the operation is resolved. */
   operationName: string | null;
+  /** What the response cache did for this request. */
+  responseCache?: 'hit' | 'miss' | 'bypass';
 }

@@ -24,6 +24,9 @@ export interface SizedImage {
 export function sizedImage(image: DownstreamImage, size: ImageSize): SizedImage {
   const width = IMAGE_WIDTHS[size];
   const height = image.width > 0 ? Math.round((image.height * width) / image.width) : width;
-  const separator = image.url.includes('?') ? '&' : '?';
-  return { url: `${image.url}${separator}w=${width}`, width, height, alt: image.alt };
+  const hash = image.url.indexOf('#');
+  const base = hash >= 0 ? image.url.slice(0, hash) : image.url;
+  const fragment = hash >= 0 ? image.url.slice(hash) : '';
+  const separator = base.includes('?') ? '&' : '?';
+  return { url: `${base}${separator}w=${width}${fragment}`, width, height, alt: image.alt };
 }

@@ -6,17 +6,24 @@
  * deduplicates (the same product asked for by three fields is fetched once)
  * and batches (24 products' stock in one `GET /stock`), but it must never
  * outlive the request, or one user's view would leak into another's. Shared,
- * cross-request caching belongs to the cache layer underneath, not here.
+ * cross-request caching is the cache layer underneath (src/cache): every
+ * batch reads through the request's CacheSession, which asks L1, then Redis,
+ * then the service, for only what is still missing.
  *
  * Batchable reads (products, stock, ratings, users) are chunked at the
  * contract's 100 ids. Reads without a batch endpoint (a listing page, a review
  * page, recommendations, an order page) still go through a loader, so they
  * are deduplicated and scheduled by the same `BatchScheduler`.
  */
+import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
+import type { CacheSession } from '../cache/cacheSession';
+import type { Fetch } from '../cache/entityCache';
+import { localKey, publicProfile, type CacheAddress, type Family, type PublicProfile } from '../cache/policies';
 import type { Downstream } from '../downstream';
 import type { CallTrace } from '../downstream/serviceHttp';
 import type {
+  DownstreamCategory,
   DownstreamOrder,
   DownstreamPage,
   DownstreamProduct,
@@ -60,84 +67,149 @@ export interface Loaders {
   product: DataLoader<string, DownstreamProduct | null>;
   stock: DataLoader<string, DownstreamStockLevel | null>;
   rating: DataLoader<string, DownstreamRatingSummary | null>;
-  user: DataLoader<string, DownstreamUser | null>;
+  /** Public profiles (no email), shared by every user through the cache. */
+  user: DataLoader<string, PublicProfile | null>;
+  /** The signed-in user's own account, with personal data: never cached. */
+  account: DataLoader<string, DownstreamUser | null>;
   categories: DataLoader<'all', CategoryIndex>;
   listing: DataLoader<ListingKey, PageRead<DownstreamProduct>, string>;
   reviewPage: DataLoader<ReviewPageKey, PageRead<DownstreamReview> | null, string>;
   recommendations: DataLoader<RecommendationsKey, string[], string>;
+  /** Private: cached per user (the key holds the verified user id), evicted by that user's orders. */
   orderPage: DataLoader<OrderPageKey, PageRead<DownstreamOrder>, string>;
 }
 
-export function createLoaders(downstream: Downstream, trace: CallTrace): Loaders {
+/** One category index per cached category list: built once, reused while the list is cached. */
+const categoryIndexes = new WeakMap<DownstreamCategory[], CategoryIndex>();
+
+function categoryIndex(categories: DownstreamCategory[]): CategoryIndex {
+  let index = categoryIndexes.get(categories);
+  if (!index) categoryIndexes.set(categories, (index = new CategoryIndex(categories)));
+  return index;
+}
+
+/** A short, fixed-length key part for free text (a search term, a cursor). */
+function digest(text: string): string {
+  return createHash('sha1').update(text).digest('base64url');
+}
+
+export function createLoaders(downstream: Downstream, trace: CallTrace, cache: CacheSession): Loaders {
   const scheduler = new BatchScheduler();
 
-  /** A loader over a batch endpoint: answers come back unordered, unknown ids left out. */
+  /**
+   * A loader over a batch endpoint, read through the cache: answers come back
+   * unordered with unknown ids left out, which the cache remembers as negative entries.
+   */
   function batchLoader<V>(
     name: LoaderName,
-    fetch: (keys: readonly string[]) => Promise<{ value: V[] }>,
+    family: Family,
+    fetch: (ids: string[], trace: CallTrace) => Promise<{ value: V[]; maxAgeSeconds: number | null }>,
     keyOf: (value: V) => string,
   ): DataLoader<string, V | null> {
+    const read: Fetch<V> = async (missing, callTrace) => {
+      const { value, maxAgeSeconds } = await fetch(
+        missing.map((a) => a.owner),
+        callTrace,
+      );
+      const values = new Map<string, V | null>();
+      for (const item of value) values.set(localKey({ family, owner: keyOf(item) }), item);
+      return { values, maxAgeSeconds };
+    };
     return new DataLoader<string, V | null>(
-      scheduler.track(name, async (keys) => {
-        const { value } = await fetch(keys);
-        const byKey = new Map<string, V>();
-        for (const item of value) byKey.set(keyOf(item), item);
-        return keys.map((key) => byKey.get(key) ?? null);
-      }),
+      scheduler.track(name, (keys) => cache.readThrough(family, keys.map((owner) => ({ family, owner })), read)),
       { maxBatchSize: MAX_BATCH, batchScheduleFn: scheduler.scheduleFn(name) },
     );
   }
 
-  /** A loader over an endpoint without a batch form: one call per distinct key, in parallel. */
-  function eachLoader<K, V>(name: LoaderName, fetch: (key: K) => Promise<V>, cacheKey: (key: K) => string): DataLoader<K, V, string> {
+  /** A loader over an endpoint without a batch form: one cached read per distinct key, in parallel. */
+  function eachLoader<K, V>(
+    name: LoaderName,
+    family: Family,
+    address: (key: K) => CacheAddress,
+    fetch: (key: K, trace: CallTrace) => Promise<{ value: V; maxAgeSeconds: number | null }>,
+  ): DataLoader<K, V, string> {
     return new DataLoader<K, V, string>(
       scheduler.track(name, (keys) =>
-        Promise.all(keys.map((key) => fetch(key).catch((error: unknown) => toError(error)))) as Promise<V[]>,
+        Promise.all(
+          keys.map(async (key) => {
+            const where = address(key);
+            const [result] = await cache.readThrough<V>(family, [where], async (_missing, callTrace) => {
+              const { value, maxAgeSeconds } = await fetch(key, callTrace);
+              return { values: new Map([[localKey(where), value]]), maxAgeSeconds };
+            });
+            return result as V | Error;
+          }),
+        ),
       ),
-      { batchScheduleFn: scheduler.scheduleFn(name), cacheKeyFn: cacheKey },
+      { batchScheduleFn: scheduler.scheduleFn(name), cacheKeyFn: (key) => localKey(address(key)) },
     );
   }
 
   return {
-    product: batchLoader('product', (ids) => downstream.catalog.productsByIds(ids, trace), (p) => p.id),
-    stock: batchLoader('stock', (skus) => downstream.inventory.stockBySkus(skus, trace), (s) => s.sku),
-    rating: batchLoader('rating', (ids) => downstream.reviews.ratings(ids, trace), (r) => r.productId),
-    user: batchLoader('user', (ids) => downstream.accounts.usersByIds(ids, trace), (u) => u.id),
-    categories: eachLoader<'all', CategoryIndex>(
-      'categories',
-      async () => new CategoryIndex((await downstream.catalog.categories(trace)).value),
-      () => 'all',
+    product: batchLoader('product', 'product', (ids, t) => downstream.catalog.productsByIds(ids, t), (p) => p.id),
+    stock: batchLoader('stock', 'stock', (skus, t) => downstream.inventory.stockBySkus(skus, t), (s) => s.sku),
+    rating: batchLoader('rating', 'rating', (ids, t) => downstream.reviews.ratings(ids, t), (r) => r.productId),
+    user: batchLoader(
+      'user',
+      'user',
+      async (ids, t) => {
+        const { value, maxAgeSeconds } = await downstream.accounts.usersByIds(ids, t);
+        return { value: value.map(publicProfile), maxAgeSeconds };
+      },
+      (u) => u.id,
     ),
+    account: new DataLoader<string, DownstreamUser | null>(
+      scheduler.track('user', async (ids) => {
+        const { value } = await downstream.accounts.usersByIds(ids, trace);
+        return ids.map((id) => value.find((u) => u.id === id) ?? null);
+      }),
+      { batchScheduleFn: scheduler.scheduleFn('user') },
+    ),
+    categories: categoriesLoader(),
     listing: eachLoader<ListingKey, PageRead<DownstreamProduct>>(
       'listing',
-      async (key) => {
-        const read = await downstream.catalog.listProducts(key, trace);
-        return 'rejected' in read ? read : read.value;
+      'listing',
+      (k) => ({ family: 'listing', owner: digest(`${k.categoryId ?? ''}|${k.search ?? ''}|${k.cursor ?? ''}|${k.limit}`) }),
+      async (key, t) => {
+        const read = await downstream.catalog.listProducts(key, t);
+        return 'rejected' in read ? { value: read, maxAgeSeconds: null } : read;
       },
-      (k) => `${k.categoryId ?? ''}|${k.search ?? ''}|${k.cursor ?? ''}|${k.limit}`,
     ),
     reviewPage: eachLoader<ReviewPageKey, PageRead<DownstreamReview> | null>(
       'reviewPage',
-      async (key) => {
-        const read = await downstream.reviews.reviewsPage(key.productId, key.cursor, key.limit, trace);
-        return read === null || 'rejected' in read ? read : read.value;
+      'reviews',
+      (k) => ({ family: 'reviews', owner: k.productId, field: `${k.cursor === undefined ? '' : digest(k.cursor)}|${k.limit}` }),
+      async (key, t) => {
+        const read = await downstream.reviews.reviewsPage(key.productId, key.cursor, key.limit, t);
+        return read === null || 'rejected' in read ? { value: read, maxAgeSeconds: null } : read;
       },
-      (k) => `${k.productId}|${k.cursor ?? ''}|${k.limit}`,
     ),
     recommendations: eachLoader<RecommendationsKey, string[]>(
       'recommendations',
-      async (key) => (await downstream.recommendations.related(key.productId, key.limit, trace)).value,
-      (k) => `${k.productId}|${k.limit}`,
+      'recommendations',
+      (k) => ({ family: 'recommendations', owner: `${k.productId}|${k.limit}` }),
+      (key, t) => downstream.recommendations.related(key.productId, key.limit, t),
     ),
     orderPage: eachLoader<OrderPageKey, PageRead<DownstreamOrder>>(
       'orderPage',
-      (key) => downstream.orders.ordersPage(key.userId, key.cursor, key.limit, trace),
-      (k) => `${k.userId}|${k.cursor ?? ''}|${k.limit}`,
+      'orders',
+      // Private: the owner is the verified user's id (see cache/policies.ts).
+      (k) => ({ family: 'orders', owner: k.userId, field: `${k.cursor === undefined ? '' : digest(k.cursor)}|${k.limit}` }),
+      async (key, t) => ({ value: await downstream.orders.ordersPage(key.userId, key.cursor, key.limit, t), maxAgeSeconds: null }),
     ),
   };
-}
 
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+  /** The category tree, cached as the service's list and indexed once per cached list. */
+  function categoriesLoader(): DataLoader<'all', CategoryIndex> {
+    const list = eachLoader<'all', DownstreamCategory[]>(
+      'categories',
+      'categories',
+      () => ({ family: 'categories', owner: 'all' }),
+      (_key, t) => downstream.catalog.categories(t),
+    );
+    return new DataLoader<'all', CategoryIndex>(async (keys) => {
+      const categories = await list.load('all');
+      return keys.map(() => categoryIndex(categories));
+    });
+  }
 }
-

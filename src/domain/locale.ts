@@ -26,8 +26,10 @@ function pick(header: string): string {
     .split(',')
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)).find(Boolean);
-      return { tag: tag.trim(), q: q ? Number(q[1]) : 1, index };
+      const qParam = params.find((p) => /^\s*q=/i.test(p));
+      // A weight that is not a number (q=abc) makes the range invalid: it is ignored.
+      const q = qParam === undefined ? 1 : /^\s*q=(0(\.\d{0,3})?|1(\.0{0,3})?)\s*$/i.test(qParam) ? Number(qParam.split('=')[1]) : 0;
+      return { tag: tag.trim(), q, index };
     })
     .filter((r) => r.tag && r.tag !== '*' && r.q > 0 && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(r.tag))
     .sort((a, b) => b.q - a.q || a.index - b.index);

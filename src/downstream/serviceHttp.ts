@@ -132,6 +132,8 @@ export class ServiceHttp {
         body,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
+        // undici's own timeouts measure gaps between chunks; this is the deadline for the whole answer.
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       throw this.transportError(error, options.route);
@@ -170,11 +172,15 @@ export class ServiceHttp {
 
   private transportError(error: unknown, route: string): DownstreamError {
     const err = error as { code?: string; statusCode?: number };
+    if (err.code === 'UND_ERR_REQ_RETRY' && typeof err.statusCode === 'number' && err.statusCode < 300) {
+      // A retry after a connection reset mid-body, which the service did not resume.
+      return new DownstreamError(this.service, 'unreachable', 'could not be reached');
+    }
     if (err.code === 'UND_ERR_REQ_RETRY' && typeof err.statusCode === 'number') {
       // The retry interceptor gave up: report the status of the last attempt, as without retries.
       return new DownstreamError(this.service, 'status', `answered ${route} with HTTP ${err.statusCode}`, err.statusCode);
     }
-    if (err.code && TIMEOUT_CODES.has(err.code)) {
+    if ((err.code && TIMEOUT_CODES.has(err.code)) || (error as Error)?.name === 'TimeoutError') {
       return new DownstreamError(this.service, 'timeout', `did not answer within ${this.timeoutMs} ms`);
     }
     if (err.code && UNREACHABLE_CODES.has(err.code)) {

@@ -42,6 +42,17 @@ export const integer: Check<number> = (v, path) => {
   return v;
 };
 
+export function integerIn(min: number, max = Number.MAX_SAFE_INTEGER): Check<number> {
+  return (v, path) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      throw new PayloadError(path, max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`);
+    }
+    return v;
+  };
+}
+
+const nonNegative = integerIn(0);
+
 export const number: Check<number> = (v, path) => {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new PayloadError(path, 'a number');
   return v;
@@ -96,7 +107,7 @@ export const product = object<DownstreamProduct>({
   brand: string,
   description: string,
   categoryId: string,
-  priceCents: integer,
+  priceCents: nonNegative,
   currency: string,
   images: array(image),
   createdAt: string,
@@ -111,7 +122,7 @@ export const category = object<DownstreamCategory>({
 
 export const stockLevel = object<DownstreamStockLevel>({
   sku: string,
-  available: integer,
+  available: nonNegative,
   restockDate: nullable(string),
 });
 
@@ -119,7 +130,7 @@ export const review = object<DownstreamReview>({
   id: string,
   productId: string,
   authorId: string,
-  rating: integer,
+  rating: integerIn(1, 5),
   title: string,
   body: string,
   createdAt: string,
@@ -128,7 +139,7 @@ export const review = object<DownstreamReview>({
 export const ratingSummary = object<DownstreamRatingSummary>({
   productId: string,
   average: nullable(number),
-  count: integer,
+  count: nonNegative,
 });
 
 export const user = object<DownstreamUser>({
@@ -149,11 +160,11 @@ export const order = object<DownstreamOrder>({
     object<DownstreamOrderLine>({
       productId: string,
       sku: string,
-      quantity: integer,
-      unitPriceCents: integer,
+      quantity: integerIn(1),
+      unitPriceCents: nonNegative,
     }),
   ),
-  totalCents: integer,
+  totalCents: nonNegative,
   currency: string,
   placedAt: string,
 });

@@ -19,6 +19,10 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Frontend } from '../config';
+import type { CacheSession } from '../cache/cacheSession';
+import type { EntityCache } from '../cache/entityCache';
+import type { TieredKeyValueStore } from '../cache/keyValueStore';
+import { responseCachePlugin } from '../cache/responseCache';
 import type { Authenticate } from '../context/auth';
 import type { RequestContext, RequestTrace } from '../context/requestContext';
 import { localeFromAcceptLanguage } from '../domain/locale';
@@ -39,6 +43,11 @@ export interface GraphQLEndpointOptions {
   introspection: boolean;
   maxBodyBytes: number;
   maxPageSize: number;
+  cache: EntityCache;
+  /** Persisted queries (APQ), shared by every instance through Redis. */
+  persistedQueries: TieredKeyValueStore;
+  /** Whole responses; null when the response cache is off. */
+  responses: TieredKeyValueStore | null;
 }
 
 export interface GraphQLEndpoint {
@@ -60,19 +69,40 @@ const PUBLIC_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
-/** Records the resolved operation's name on the context, for the log line. */
-const operationNamePlugin: ApolloServerPlugin<RequestContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ contextValue, operationName }) {
-        contextValue.trace.operationName = operationName ?? null;
-      },
-    };
-  },
-};
+/**
+ * Records the resolved operation's name for the log line; when the response
+ * is ready, sends the request's buffered cache writes (not awaited) and
+ * reports the cache's work in `extensions`: stale-if-error always (the client
+ * is being shown old data), the hit counts only outside production.
+ */
+function requestPlugin(production: boolean): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operationName }) {
+          contextValue.trace.operationName = operationName ?? null;
+        },
+        async willSendResponse({ contextValue, response }) {
+          const session = contextValue.cache;
+          session.flush();
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (session.staleIfError.length > 0) result.extensions = { ...result.extensions, staleIfError: session.staleIfError };
+          if (!production) {
+            result.extensions = {
+              ...result.extensions,
+              cache: { ...session.stats, response: contextValue.trace.responseCache ?? 'bypass' },
+            };
+          }
+        },
+      };
+    },
+  };
+}
 
 export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Promise<GraphQLEndpoint> {
-  const { frontend, downstream, authenticate, logger, metrics, production } = options;
+  const { frontend, downstream, authenticate, logger, metrics, production, cache } = options;
+  const evict: RequestContext['evict'] = (owners) => cache.evict(owners);
 
   const apollo = new ApolloServer<RequestContext>({
     schema: options.schema,
@@ -81,7 +111,12 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
     // Apollo's CSRF prevention stays on: a browser cannot send a "simple"
     // cross-site request that runs an operation (see README, GraphQL over HTTP).
     csrfPrevention: true,
-    plugins: [ApolloServerPluginLandingPageDisabled(), operationNamePlugin],
+    persistedQueries: { cache: options.persistedQueries, ttl: 24 * 3600 },
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ...(options.responses ? [responseCachePlugin(frontend, options.responses, options.cache.log)] : []),
+      requestPlugin(production),
+    ],
     formatError: (formatted, error) => formatError(formatted, error, production, logger),
   });
   await apollo.start();
@@ -89,6 +124,8 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const started = performance.now();
     const trace: RequestTrace = { downstreamCalls: 0, operationName: null };
+    let session: CacheSession | null = null;
+    let signedIn = false;
     let status = 500;
     const accept = req.headers.accept;
     try {
@@ -122,12 +159,16 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
         },
         context: async () => {
           const viewer = await authenticate(req.headers.authorization);
+          signedIn = viewer !== null;
+          session = cache.session(trace);
           const context: RequestContext = {
             frontend,
             requestId,
             locale: localeFromAcceptLanguage(req.headers['accept-language']),
             viewer,
-            loaders: createLoaders(downstream, trace),
+            loaders: createLoaders(downstream, trace, session),
+            cache: session,
+            evict,
             downstream,
             trace,
             maxPageSize: options.maxPageSize,
@@ -137,6 +178,8 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
       });
       status = response.status ?? 200;
       for (const [key, value] of response.headers) res.setHeader(key, value);
+      // A signed-in response is for its user only, whatever its hints say.
+      if (signedIn) res.setHeader('cache-control', 'private, no-store');
       res.statusCode = status;
       if (response.body.kind === 'complete') {
         res.end(response.body.string);
@@ -159,6 +202,7 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
           status,
           ms: Math.round(ms * 10) / 10,
           downstreamCalls: trace.downstreamCalls,
+          ...(session ? { cache: cacheSummary(session, trace) } : {}),
         },
         'request',
       );
@@ -166,6 +210,12 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
   }
 
   return { handle, stop: () => apollo.stop() };
+}
+
+/** The cache's part of the log line: hits by tier, misses, Redis round trips. */
+function cacheSummary(session: CacheSession, trace: RequestTrace) {
+  const { l1Hits, l2Hits, misses, stale, redisReads, redisWrites, redisErrors } = session.stats;
+  return { l1: l1Hits, l2: l2Hits, miss: misses, stale, staleIfError: session.staleIfError.length, redisReads, redisWrites, redisErrors, response: trace.responseCache ?? 'bypass' };
 }
 
 type BodyRead = { value: unknown } | { error: string; status: number };

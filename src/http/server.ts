@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Frontend } from '../config';
+import type { RedisTier } from '../cache/redisTier';
 import type { Downstream } from '../downstream';
 import type { GraphQLEndpoint } from './graphqlEndpoint';
 import type { Metrics } from './metrics';
@@ -24,12 +25,14 @@ export interface RouterOptions {
   playgrounds: Partial<Record<Frontend, (req: IncomingMessage, res: ServerResponse) => void>>;
   downstream: Downstream;
   metrics: Metrics;
+  /** Null without REDIS_URL. */
+  redis: RedisTier | null;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createRouter(options: RouterOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { endpoints, playgrounds, downstream, metrics } = options;
+  const { endpoints, playgrounds, downstream, metrics, redis } = options;
 
   return (req, res) => {
     const incoming = req.headers['x-request-id'];
@@ -58,9 +61,16 @@ export function createRouter(options: RouterOptions): (req: IncomingMessage, res
       return;
     }
     if (path === '/readyz') {
-      void downstream.reachability().then((services) => {
+      // Unreachable services make the instance unready (503). Redis down only
+      // degrades it: requests still succeed from L1 and the services.
+      void Promise.all([downstream.reachability(), redis ? redis.ping() : Promise.resolve(null)]).then(([services, redisUp]) => {
         const ready = Object.values(services).every(Boolean);
-        json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', downstream: services });
+        const status = !ready ? 'unready' : redisUp === false ? 'degraded' : 'ready';
+        json(res, ready ? 200 : 503, {
+          status,
+          downstream: services,
+          redis: redisUp === null ? 'not configured' : redisUp ? 'up' : 'down',
+        });
       });
       return;
     }

@@ -2,6 +2,7 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { ProductParent, OrderLineParent, MoneyParent, ProductConnectionParent, ReviewConnectionParent, OrderConnectionParent, HomeParent, PlaceOrderSuccessParent, SubmitReviewSuccessParent } from './parents';
 import { DownstreamCategory, DownstreamStockLevel, DownstreamRatingSummary, DownstreamUser, DownstreamReview, DownstreamOrder } from '../downstream/types';
+import { PublicProfile } from '../cache/policies';
 import { SizedImage } from '../domain/images';
 import { RequestContext } from '../context/requestContext';
 export type Maybe<T> = T | null;
@@ -486,7 +487,7 @@ export type ResolversTypes = {
   SubmitReviewInput: SubmitReviewInput;
   SubmitReviewResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SubmitReviewResult']>;
   SubmitReviewSuccess: ResolverTypeWrapper<SubmitReviewSuccessParent>;
-  User: ResolverTypeWrapper<DownstreamUser>;
+  User: ResolverTypeWrapper<PublicProfile>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -528,7 +529,7 @@ export type ResolversParentTypes = {
   SubmitReviewInput: SubmitReviewInput;
   SubmitReviewResult: ResolversUnionTypes<ResolversParentTypes>['SubmitReviewResult'];
   SubmitReviewSuccess: SubmitReviewSuccessParent;
-  User: DownstreamUser;
+  User: PublicProfile;
 };
 
 export type AccountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {

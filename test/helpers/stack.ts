@@ -3,7 +3,7 @@
  * gateway pointed at them, over real HTTP. Nothing is mocked.
  */
 import { request } from 'undici';
-import { DEFAULT_DOWNSTREAM, DEVELOPMENT_JWT_SECRET, defaultOperationsDir, type GatewayConfig } from '../../src/config';
+import { DEFAULT_CACHE, DEFAULT_DOWNSTREAM, DEVELOPMENT_JWT_SECRET, defaultOperationsDir, type GatewayConfig } from '../../src/config';
 import { startDemoServices, type DemoKnobs, type DemoServices } from '../../src/demo';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { Logger } from '../../src/logging/logger';
@@ -17,6 +17,7 @@ export function testConfig(services: ServiceUrls, overrides: Partial<GatewayConf
     host: '127.0.0.1',
     services,
     downstream: { ...DEFAULT_DOWNSTREAM },
+    cache: { ...DEFAULT_CACHE },
     auth: { jwtSecret: TEST_JWT_SECRET, usingDevelopmentSecret: false },
     production: false,
     introspection: true,

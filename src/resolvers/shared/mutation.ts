@@ -6,6 +6,10 @@
  * service refuses for stock. Only the unexpected (a 5xx, a timeout) is a
  * GraphQL error.
  *
+ * A successful write evicts what it changed from the caches of every instance
+ * (stock and the user's order pages; a product's rating and review pages)
+ * before it answers.
+ *
  * The user is always the verified viewer, forwarded as `x-user-id`; the
  * `idempotencyKey` is forwarded as the `idempotency-key` header so a client's
  * retry of the same checkout places one order.
@@ -56,7 +60,16 @@ export const mutationResolvers: MutationResolvers = {
       idempotencyKey ?? undefined,
       ctx.trace,
     );
-    if (outcome.ok) return { __typename: 'PlaceOrderSuccess', order: outcome.value };
+    if (outcome.ok) {
+      // Stock moved and the user's history grew: evict before answering, so the
+      // next read on any instance (this response's own lines included) is fresh.
+      const order = outcome.value;
+      await ctx.evict([
+        ...[...new Set(order.lines.map((line) => line.sku))].map((sku) => ({ family: 'stock' as const, owner: sku })),
+        { family: 'orders', owner: ctx.viewer.userId },
+      ]);
+      return { __typename: 'PlaceOrderSuccess', order };
+    }
     const { error, status } = outcome;
     if (status === 409 && error.error === 'OUT_OF_STOCK') {
       return {
@@ -85,6 +98,10 @@ export const mutationResolvers: MutationResolvers = {
 
     const outcome = await ctx.downstream.reviews.submitReview(ctx.viewer.userId, { productId, rating, title, body }, undefined, ctx.trace);
     if (outcome.ok) {
+      await ctx.evict([
+        { family: 'rating', owner: productId },
+        { family: 'reviews', owner: productId },
+      ]);
       // The product is known by id only; its fields load (batched) only if asked for.
       return { __typename: 'SubmitReviewSuccess', review: outcome.value, product: { id: productId } };
     }

@@ -36,5 +36,6 @@ export const queryResolvers: QueryResolvers = {
 
   category: async (_root, { id }, ctx) => (await ctx.loaders.categories.load('all')).get(id),
 
-  me: (_root, _args, ctx) => (ctx.viewer ? ctx.loaders.user.load(ctx.viewer.userId) : null),
+  // The viewer's own account carries personal data: read uncached, only for the verified user.
+  me: (_root, _args, ctx) => (ctx.viewer ? ctx.loaders.account.load(ctx.viewer.userId) : null),
 };

@@ -1,0 +1,65 @@
+/**
+ * L1: the entries this process holds, bounded in bytes.
+ *
+ * Values are kept parsed, so a warm hit costs a Map lookup and no JSON work.
+ * Each entry is weighed by its serialised size (computed once, when it is
+ * stored). Entries of hashed families (pages of a product's reviews, of a
+ * user's orders) are indexed by owner, so evicting "every review page of
+ * p-0001" is one index lookup, not a scan.
+ */
+import { LRUCache } from 'lru-cache';
+import type { Entry } from './entry';
+
+export class MemoryTier {
+  private readonly lru: LRUCache<string, { entry: Entry; owner: string | undefined }>;
+  private readonly byOwner = new Map<string, Set<string>>();
+
+  constructor(maxBytes: number) {
+    this.lru = new LRUCache({
+      maxSize: maxBytes,
+      sizeCalculation: () => 1, // replaced per entry by the `size` passed to set()
+      dispose: (value, key) => {
+        if (value.owner === undefined) return;
+        const keys = this.byOwner.get(value.owner);
+        keys?.delete(key);
+        if (keys?.size === 0) this.byOwner.delete(value.owner);
+      },
+    });
+  }
+
+  get(key: string): Entry | undefined {
+    return this.lru.get(key)?.entry;
+  }
+
+  /** `owner` groups the keys of one hashed owner (e.g. `reviews:p-0001`). */
+  set(key: string, entry: Entry, bytes: number, ttlMs: number, owner?: string): void {
+    if (ttlMs <= 0) return;
+    this.lru.set(key, { entry, owner }, { size: Math.max(1, bytes), ttl: ttlMs });
+    if (owner !== undefined) {
+      let keys = this.byOwner.get(owner);
+      if (!keys) this.byOwner.set(owner, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  delete(key: string): void {
+    this.lru.delete(key);
+  }
+
+  /** Deletes every key stored with this owner. */
+  deleteOwner(owner: string): void {
+    const keys = this.byOwner.get(owner);
+    if (!keys) return;
+    for (const key of [...keys]) this.lru.delete(key);
+    this.byOwner.delete(owner);
+  }
+
+  clear(): void {
+    this.lru.clear();
+    this.byOwner.clear();
+  }
+
+  get bytes(): number {
+    return this.lru.calculatedSize;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * What the entity cache stores, for how long, and under which key.
+ *
+ * Freshness (`ttl`) is never longer than the service's `Cache-Control:
+ * max-age`: the shorter of the two wins, per response. Past freshness an
+ * entry is kept a while longer for two purposes only: stale-while-revalidate
+ * (`swr`: answer at once, refresh in the background) and stale-if-error
+ * (`sie`: answer when the service fails, reported in the response). Unknown
+ * ids get a short negative entry (`negativeTtl`) so a flood of requests for a
+ * missing product does not become a flood of downstream calls.
+ *
+ * THE PRIVACY RULE, applied here where keys are built: a key never lets one
+ * user read another user's data.
+ * - Public families (products, categories, stock, ratings, reviews,
+ *   recommendations, listings) hold data that is the same for everyone.
+ * - `user` holds the *public profile* only (id, display name, avatar, member
+ *   since): the email is stripped before anything is stored (see
+ *   `publicProfile`). The signed-in user's own account (`me`, with the email)
+ *   is never cached.
+ * - `orders` pages are private: their key contains the user id taken from the
+ *   verified token (never from the query), their TTL is short, and the user's
+ *   own `placeOrder` evicts them.
+ *
+ * Keys are namespaced (`<prefix>`), versioned per family (changing a cached
+ * value's shape bumps `version`, so an old entry is never misread), and wrap
+ * the entity part in a Redis Cluster hash tag `{…}` so an entry and its
+ * invalidation marker share a slot.
+ */
+import type { DownstreamUser } from '../downstream/types';
+
+export type Family =
+  | 'product'
+  | 'categories'
+  | 'stock'
+  | 'rating'
+  | 'user'
+  | 'recommendations'
+  | 'listing'
+  | 'reviews'
+  | 'orders';
+
+export interface CachePolicy {
+  /** Bump when the stored value's shape changes. */
+  version: number;
+  /** Seconds an entry is fresh (capped by the response's max-age). */
+  ttl: number;
+  /** Seconds past freshness during which a hit is served and refreshed in the background. */
+  swr: number;
+  /** Seconds past freshness during which an entry answers when the service fails. */
+  sie: number;
+  /** Seconds an "unknown id" answer is remembered; 0 = never. */
+  negativeTtl: number;
+  /** Private data: keyed by user, never in the response cache. */
+  private: boolean;
+  /** Stored as fields of one Redis hash per owner, so one DEL evicts every page. */
+  hashed: boolean;
+}
+
+const seconds = (ttl: number, swr: number, sie: number, negativeTtl: number) => ({ ttl, swr, sie, negativeTtl });
+
+export const POLICIES: Record<Family, CachePolicy> = {
+  product: { version: 1, ...seconds(60, 60, 3600, 10), private: false, hashed: false },
+  categories: { version: 1, ...seconds(300, 300, 86400, 0), private: false, hashed: false },
+  stock: { version: 1, ...seconds(5, 5, 300, 5), private: false, hashed: false },
+  rating: { version: 1, ...seconds(30, 30, 3600, 10), private: false, hashed: false },
+  user: { version: 1, ...seconds(300, 300, 86400, 10), private: false, hashed: false },
+  recommendations: { version: 1, ...seconds(120, 120, 86400, 0), private: false, hashed: false },
+  listing: { version: 1, ...seconds(60, 60, 3600, 0), private: false, hashed: false },
+  reviews: { version: 1, ...seconds(30, 30, 3600, 0), private: false, hashed: true },
+  orders: { version: 1, ...seconds(30, 0, 0, 0), private: true, hashed: true },
+};
+
+/** An entity's address: `owner` names the Redis key, `field` the hash field for hashed families. */
+export interface CacheAddress {
+  family: Family;
+  owner: string;
+  field?: string;
+}
+
+/** The Redis key of an entry (or of the hash holding it). */
+export function redisKey(prefix: string, family: Family, owner: string): string {
+  return `${prefix}${family}:v${POLICIES[family].version}:{${owner}}`;
+}
+
+/** The invalidation marker of a key: when it was last evicted (see RedisTier.write). */
+export function markerKey(prefix: string, family: Family, owner: string): string {
+  return `${prefix}${family}:inv:{${owner}}`;
+}
+
+/** The process-local key of an entry (L1, invalidation log). */
+export function localKey(address: CacheAddress): string {
+  return address.field === undefined
+    ? `${address.family}:${address.owner}`
+    : `${address.family}:${address.owner}#${address.field}`;
+}
+
+/** The user fields anyone may see; what the `user` family stores. */
+export function publicProfile(user: DownstreamUser): PublicProfile {
+  return { id: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl, memberSince: user.memberSince };
+}
+
+export type PublicProfile = Omit<DownstreamUser, 'email'>;

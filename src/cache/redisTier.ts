@@ -1,0 +1,194 @@
+/**
+ * L2: the entries every gateway instance shares, in Redis.
+ *
+ * Redis is a cache here, never a reason to fail. Commands are bounded by
+ * `commandTimeoutMs`; while the connection is down nothing is queued
+ * (`enableOfflineQueue: false`) and callers skip L2 at once (`ready` is
+ * false), so no request waits on a dead Redis. ioredis reconnects by itself;
+ * when it does, this instance drops the L1 entries that invalidations may have
+ * changed while it could not hear them.
+ *
+ * Every operation a request needs is one pipeline, one round trip:
+ * - `read`: GET/HGET for every address asked for in the same tick;
+ * - `write`: a guarded SET/HSET per entry (a Lua script that refuses a value
+ *   fetched before the entity's last invalidation, so a slow read can never
+ *   re-cache data a write has just replaced);
+ * - `evict`: DEL + an invalidation marker per entity, then PUBLISH so every
+ *   instance drops them from its L1;
+ * - `lock`: SET NX PX, so one instance of the fleet refreshes a stale key.
+ */
+import Redis from 'ioredis';
+import { localKey, markerKey, redisKey, type CacheAddress } from './policies';
+
+export interface RedisTierOptions {
+  url: string;
+  /** Key and channel prefix, e.g. `bff:`; tests use their own. */
+  prefix: string;
+  /** Longest a command may take before it counts as failed. Default 50 ms. */
+  commandTimeoutMs: number;
+}
+
+export interface L2Write {
+  address: CacheAddress;
+  value: string;
+  ttlMs: number;
+  fetchedAt: number;
+}
+
+/** The owners invalidated by one eviction, as `family:owner` keys. */
+export type InvalidationListener = (ownerKeys: string[]) => void;
+
+const GUARDED_SET = `
+local marker = redis.call('GET', KEYS[2])
+if marker and tonumber(marker) + tonumber(ARGV[5]) >= tonumber(ARGV[3]) then return 0 end
+if ARGV[4] == '' then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+else
+  redis.call('HSET', KEYS[1], ARGV[4], ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 1`;
+
+/** How long an invalidation marker guards its key against late writes. */
+const MARKER_TTL_MS = 60_000;
+const CLOCK_SKEW_MS = 1000;
+
+type GuardedPipeline = ReturnType<Redis['pipeline']> & {
+  bffGuardedSet(key: string, marker: string, value: string, ttlMs: number, fetchedAt: number, field: string, skewMs: number): unknown;
+};
+
+export class RedisTier {
+  readonly prefix: string;
+  private readonly client: Redis;
+  private readonly subscriber: Redis;
+  private readonly channel: string;
+  private listeners: InvalidationListener[] = [];
+  private reconnectListeners: (() => void)[] = [];
+  private wasReady = false;
+
+  constructor(options: RedisTierOptions) {
+    this.prefix = options.prefix;
+    this.channel = `${options.prefix}invalidate`;
+    const common = {
+      commandTimeout: options.commandTimeoutMs,
+      connectTimeout: 1000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
+    };
+    this.client = new Redis(options.url, { ...common, enableOfflineQueue: false });
+    this.client.defineCommand('bffGuardedSet', { numberOfKeys: 2, lua: GUARDED_SET });
+    // The subscriber may queue its SUBSCRIBE until the first connection; ioredis re-subscribes on reconnect.
+    this.subscriber = new Redis(options.url, { ...common, enableOfflineQueue: true, commandTimeout: undefined });
+    this.client.on('error', () => undefined); // failures are handled per call and shown by /readyz
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      let owners: unknown;
+      try {
+        owners = JSON.parse(message);
+      } catch {
+        return;
+      }
+      if (Array.isArray(owners)) for (const listener of this.listeners) listener(owners.filter((o) => typeof o === 'string'));
+    });
+    this.subscriber.on('ready', () => {
+      if (this.wasReady) for (const listener of this.reconnectListeners) listener();
+      this.wasReady = true;
+    });
+    void this.subscriber.subscribe(this.channel).catch(() => undefined);
+  }
+
+  /** Connected and usable now; when false, callers skip L2 instead of waiting. */
+  get ready(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  onInvalidate(listener: InvalidationListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Called when the subscription comes back after a disconnection (invalidations may have been missed). */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  /** Values (or null) for each address, in one round trip. */
+  async read(addresses: readonly CacheAddress[]): Promise<(string | null)[]> {
+    const pipeline = this.client.pipeline();
+    for (const a of addresses) {
+      const key = redisKey(this.prefix, a.family, a.owner);
+      if (a.field === undefined) pipeline.get(key);
+      else pipeline.hget(key, a.field);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, value]) => (error || typeof value !== 'string' ? null : value));
+  }
+
+  /** Stores entries, each refused if its entity was invalidated after `fetchedAt`. */
+  async write(writes: readonly L2Write[]): Promise<void> {
+    const pipeline = this.client.pipeline() as GuardedPipeline;
+    for (const w of writes) {
+      pipeline.bffGuardedSet(
+        redisKey(this.prefix, w.address.family, w.address.owner),
+        markerKey(this.prefix, w.address.family, w.address.owner),
+        w.value,
+        Math.max(1, Math.round(w.ttlMs)),
+        w.fetchedAt,
+        w.address.field ?? '',
+        CLOCK_SKEW_MS,
+      );
+    }
+    await pipeline.exec();
+  }
+
+  /** Deletes the owners' entries everywhere and tells every instance. */
+  async evict(owners: readonly CacheAddress[], now = Date.now()): Promise<void> {
+    const pipeline = this.client.pipeline();
+    for (const o of owners) {
+      pipeline.del(redisKey(this.prefix, o.family, o.owner));
+      pipeline.set(markerKey(this.prefix, o.family, o.owner), String(now), 'PX', MARKER_TTL_MS);
+    }
+    pipeline.publish(this.channel, JSON.stringify(owners.map((o) => localKey({ family: o.family, owner: o.owner }))));
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+
+  /** Tries to take a refresh lock per address; true where this instance got it. */
+  async lock(addresses: readonly CacheAddress[], ttlMs: number): Promise<boolean[]> {
+    const pipeline = this.client.pipeline();
+    for (const a of addresses) {
+      const key = `${redisKey(this.prefix, a.family, a.owner)}:lock${a.field === undefined ? '' : `:${a.field}`}`;
+      pipeline.set(key, '1', 'PX', ttlMs, 'NX');
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, value]) => !error && value === 'OK');
+  }
+
+  /** A raw pipeline for the key-value stores (APQ, response cache). */
+  async getValue(key: string): Promise<string | null> {
+    return this.client.get(`${this.prefix}${key}`);
+  }
+
+  async setValue(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.client.set(`${this.prefix}${key}`, value, 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
+  async deleteValue(key: string): Promise<void> {
+    await this.client.del(`${this.prefix}${key}`);
+  }
+
+  async ping(): Promise<boolean> {
+    if (!this.ready) return false;
+    try {
+      return (await this.client.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.disconnect();
+    this.subscriber.disconnect();
+  }
+}

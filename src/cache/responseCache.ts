@@ -1,0 +1,81 @@
+/**
+ * The whole-response cache: for anonymous queries whose every field is
+ * public, the finished result, keyed by frontend, operation (hash and name),
+ * variables and locale, for the max-age the schema's `@cacheControl` hints
+ * allow (Apollo's cache-control plugin computes it; it also sets the
+ * `Cache-Control` header, so a CDN can cache GET responses the same way).
+ *
+ * Never cached: signed-in requests (they bypass the cache both ways),
+ * mutations, responses with errors or with stale-if-error data, anything with
+ * a PRIVATE hint.
+ *
+ * Why it can still honour invalidation: a stored response lists the entities
+ * it was built from (the request's cache session knows them). Before serving
+ * it, the plugin asks the invalidation log (fed by every instance's evictions
+ * over pub/sub) whether any of them was evicted since the response was
+ * stored; if so, it is a miss. That costs no extra round trip.
+ */
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { Frontend } from '../config';
+import type { RequestContext } from '../context/requestContext';
+import type { InvalidationLog } from './invalidationLog';
+import type { TieredKeyValueStore } from './keyValueStore';
+
+interface StoredResponse {
+  data: Record<string, unknown>;
+  dependencies: string[];
+  storedAt: number;
+  maxAge: number;
+}
+
+export function responseCachePlugin(frontend: Frontend, store: TieredKeyValueStore, log: InvalidationLog): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      let key: string | null = null;
+      let served = false;
+      return {
+        async responseForOperation(rc) {
+          const ctx = rc.contextValue;
+          if (ctx.viewer || rc.operation.operation !== 'query') {
+            ctx.trace.responseCache = 'bypass';
+            return null;
+          }
+          key = createHash('sha256')
+            .update(JSON.stringify([frontend, rc.queryHash, rc.operationName, rc.request.variables ?? {}, ctx.locale]))
+            .digest('base64url');
+          const text = await store.get(key);
+          const stored = text === undefined ? null : (JSON.parse(text) as StoredResponse);
+          const age = stored ? (Date.now() - stored.storedAt) / 1000 : 0;
+          if (!stored || age >= stored.maxAge || stored.dependencies.some((d) => log.mayBeInvalidatedSince(d, stored.storedAt))) {
+            ctx.trace.responseCache = 'miss';
+            return null;
+          }
+          served = true;
+          ctx.trace.responseCache = 'hit';
+          rc.overallCachePolicy.replace({ maxAge: Math.max(0, Math.floor(stored.maxAge - age)), scope: 'PUBLIC' });
+          return {
+            http: { status: undefined, headers: new HeaderMap([['age', String(Math.floor(age))]]) },
+            body: { kind: 'single', singleResult: { data: stored.data } },
+          };
+        },
+
+        async willSendResponse(rc) {
+          if (served || key === null) return;
+          const { body } = rc.response;
+          if (body.kind !== 'single' || body.singleResult.errors?.length || !body.singleResult.data) return;
+          const policy = rc.overallCachePolicy.policyIfCacheable();
+          const session = rc.contextValue.cache;
+          if (!policy || policy.scope === 'PRIVATE' || session.staleIfError.length > 0) return;
+          const stored: StoredResponse = {
+            data: body.singleResult.data,
+            dependencies: [...session.dependencies],
+            storedAt: session.startedAt,
+            maxAge: policy.maxAge,
+          };
+          void store.set(key, JSON.stringify(stored), { ttl: policy.maxAge });
+        },
+      };
+    },
+  };
+}
