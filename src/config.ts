@@ -25,6 +25,10 @@ export interface DownstreamOptions {
   retries: number;
   /** Largest response body accepted, in bytes. Default 8 MiB. */
   maxResponseBytes: number;
+  /** Consecutive failures that open a service's circuit; 0 = never. Default 5. */
+  circuitThreshold: number;
+  /** Milliseconds an open circuit fails fast before a trial call. Default 5000. */
+  circuitCooldownMs: number;
 }
 
 export interface AuthOptions {
@@ -94,6 +98,8 @@ export const DEFAULT_DOWNSTREAM: DownstreamOptions = {
   connections: 32,
   retries: 1,
   maxResponseBytes: 8 * 1024 * 1024,
+  circuitThreshold: 5,
+  circuitCooldownMs: 5000,
 };
 
 const ENV_BY_SERVICE: Record<ServiceName, string> = {
@@ -164,6 +170,8 @@ export function loadConfig(
       connections: integer(env, 'DOWNSTREAM_CONNECTIONS', DEFAULT_DOWNSTREAM.connections),
       retries: integer(env, 'DOWNSTREAM_RETRIES', DEFAULT_DOWNSTREAM.retries),
       maxResponseBytes: DEFAULT_DOWNSTREAM.maxResponseBytes,
+      circuitThreshold: integer(env, 'CIRCUIT_THRESHOLD', DEFAULT_DOWNSTREAM.circuitThreshold),
+      circuitCooldownMs: integer(env, 'CIRCUIT_COOLDOWN_MS', DEFAULT_DOWNSTREAM.circuitCooldownMs),
     },
     cache: {
       redisUrl: env.REDIS_URL || null,

@@ -42,6 +42,8 @@ export interface Gateway {
 export interface GatewayDependencies {
   /** A logger to use instead of one built from `config.logLevel` (tests capture lines). */
   logger?: Logger;
+  /** The clock of the caches and circuit breakers (ms since epoch); default Date.now. */
+  now?: () => number;
 }
 
 export async function createGateway(config: GatewayConfig, deps: GatewayDependencies = {}): Promise<Gateway> {
@@ -50,8 +52,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     logger.warn('JWT_SECRET and JWKS_URL are unset: tokens are verified with the development secret. Never do this in production.');
   }
   const metrics = new Metrics();
-  const downstream = createDownstream(config.services, config.downstream, (service, route, outcome, ms) =>
-    metrics.recordDownstream(service, route, outcome, ms),
+  const downstream = createDownstream(
+    config.services,
+    config.downstream,
+    (service, route, outcome, ms) => metrics.recordDownstream(service, route, outcome, ms),
+    deps.now,
   );
   const authenticate = createAuthenticator(config.auth);
 
@@ -60,7 +65,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     ? new RedisTier({ url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs })
     : null;
   if (!redis) logger.info('REDIS_URL is unset: caching in this process only (one instance)');
-  const cache = new EntityCache({ l1MaxBytes: config.cache.l1MaxBytes, redis, logger });
+  const cache = new EntityCache({ l1MaxBytes: config.cache.l1MaxBytes, redis, logger, ...(deps.now ? { now: deps.now } : {}) });
   const persistedQueries = new TieredKeyValueStore('apq:', redis, 16 * 1024 * 1024);
   const responses = config.cache.responseCache ? new TieredKeyValueStore('response:', redis, 32 * 1024 * 1024) : null;
 

@@ -4,13 +4,14 @@
  * intact, and the gateway goes on serving. Faults come from the demo
  * services' knobs; each test puts the knobs back.
  */
+import { DEFAULT_DOWNSTREAM } from '../src/config';
 import { operation } from './helpers/contract';
 import { startStack, type Stack } from './helpers/stack';
 
 let stack: Stack;
 beforeAll(async () => {
   // A short timeout keeps the timeout case fast; retries off so counts stay exact.
-  stack = await startStack({ config: { downstream: { connectTimeoutMs: 1000, requestTimeoutMs: 300, connections: 8, retries: 0, maxResponseBytes: 1 << 20 } } });
+  stack = await startStack({ config: { downstream: { ...DEFAULT_DOWNSTREAM, requestTimeoutMs: 300, connections: 8, retries: 0 } } });
 });
 // Each case starts cold: a cached copy would (rightly) hide the fault; stale-if-error has its own tests.
 beforeEach(() => stack.gateway.clearLocalCaches());

@@ -52,21 +52,23 @@ export class CacheSession {
   /** Every entity this request read, as owner keys: what a cached response of it depends on. */
   readonly dependencies = new Set<string>();
   readonly staleIfError: StaleNotice[] = [];
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   private pendingReads: PendingRead[] | null = null;
   private pendingWrites: L2Write[] = [];
 
   constructor(
     private readonly cache: EntityCache,
     private readonly trace: CallTrace,
-  ) {}
+  ) {
+    this.startedAt = cache.now();
+  }
 
   async readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): Promise<(V | null | Error)[]> {
     const policy = POLICIES[family];
     const out = new Array<V | null | Error>(addresses.length);
     const keys = addresses.map(localKey);
     const staleCopies = new Map<number, Entry>();
-    let now = Date.now();
+    let now = this.cache.now();
 
     // L1: fresh entries answer at once.
     const toL2: number[] = [];
@@ -86,7 +88,7 @@ export class CacheSession {
 
     // L2: one pipeline for every lookup of this tick.
     const l2 = await this.readL2(toL2.map((i) => addresses[i] as CacheAddress));
-    now = Date.now();
+    now = this.cache.now();
     const toFetch: number[] = [];
     const toRefresh: CacheAddress[] = [];
     toL2.forEach((i, j) => {
@@ -115,7 +117,7 @@ export class CacheSession {
 
     // Downstream: one batch call for everything still missing.
     this.stats.misses += toFetch.length;
-    const fetchedAt = Date.now();
+    const fetchedAt = this.cache.now();
     let result;
     try {
       result = await fetch(toFetch.map((i) => addresses[i] as CacheAddress), this.trace);
@@ -130,7 +132,7 @@ export class CacheSession {
         out[i] = stale.v as V | null;
         this.staleIfError.push({
           entity: keys[i] as string,
-          ageSeconds: Math.round((Date.now() - stale.s) / 1000),
+          ageSeconds: Math.round((this.cache.now() - stale.s) / 1000),
           code: String(error.extensions.code),
           service: error.service,
         });

@@ -32,6 +32,8 @@ export interface EntityCacheOptions {
   /** L2, or null for the in-memory default (one instance). */
   redis: RedisTier | null;
   logger: Logger;
+  /** The clock (ms since epoch); tests pass one they can move. Default Date.now. */
+  now?: () => number;
 }
 
 /** How long a refresh lock is held at most (a refresh that dies frees its keys by then). */
@@ -40,7 +42,8 @@ const REFRESH_LOCK_MS = 10_000;
 export class EntityCache {
   readonly l1: MemoryTier;
   readonly redis: RedisTier | null;
-  readonly log = new InvalidationLog();
+  readonly log: InvalidationLog;
+  readonly now: () => number;
   private readonly logger: Logger;
   private readonly refreshing = new Set<string>();
 
@@ -48,7 +51,9 @@ export class EntityCache {
     this.l1 = new MemoryTier(options.l1MaxBytes);
     this.redis = options.redis;
     this.logger = options.logger;
-    this.redis?.onInvalidate((owners) => this.dropLocal(owners, Date.now()));
+    this.now = options.now ?? Date.now;
+    this.log = new InvalidationLog(200_000, 1000, this.now());
+    this.redis?.onInvalidate((owners) => this.dropLocal(owners, this.now()));
     // Invalidations sent while we were disconnected are lost: forget what they may have changed.
     this.redis?.onReconnect(() => this.l1.clear());
   }
@@ -65,7 +70,7 @@ export class EntityCache {
    */
   async evict(owners: readonly CacheAddress[]): Promise<void> {
     if (owners.length === 0) return;
-    const now = Date.now();
+    const now = this.now();
     this.dropLocal(owners.map((o) => localKey({ family: o.family, owner: o.owner })), now);
     if (!this.redis?.ready) return;
     try {
@@ -88,7 +93,7 @@ export class EntityCache {
     const policy = POLICIES[address.family];
     const ownerKey = localKey({ family: address.family, owner: address.owner });
     if (this.log.knownInvalidatedSince(ownerKey, entry.s)) return null;
-    const ttlMs = entry.f - Date.now() + retentionMs(policy);
+    const ttlMs = entry.f - this.now() + retentionMs(policy);
     if (ttlMs <= 0) return null;
     const text = JSON.stringify(entry);
     this.l1.set(localKey(address), entry, text.length, ttlMs, policy.hashed ? ownerKey : undefined);
@@ -111,7 +116,7 @@ export class EntityCache {
           locked = mine.filter((_a, i) => got[i]);
         }
         if (locked.length === 0) return;
-        const fetchedAt = Date.now();
+        const fetchedAt = this.now();
         const result = await fetch(locked, { downstreamCalls: 0 });
         const fresh = freshMs(result.maxAgeSeconds);
         const writes = [];

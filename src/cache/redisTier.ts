@@ -121,7 +121,10 @@ export class RedisTier {
       else pipeline.hget(key, a.field);
     }
     const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, value]) => (error || typeof value !== 'string' ? null : value));
+    // A failed command (a timeout) is not a miss to hide: the caller counts it and falls back.
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
+    return results.map(([, value]) => (typeof value === 'string' ? value : null));
   }
 
   /** Stores entries, each refused if its entity was invalidated after `fetchedAt`. */

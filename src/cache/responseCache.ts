@@ -29,7 +29,12 @@ interface StoredResponse {
   maxAge: number;
 }
 
-export function responseCachePlugin(frontend: Frontend, store: TieredKeyValueStore, log: InvalidationLog): ApolloServerPlugin<RequestContext> {
+export function responseCachePlugin(
+  frontend: Frontend,
+  store: TieredKeyValueStore,
+  log: InvalidationLog,
+  now: () => number,
+): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       let key: string | null = null;
@@ -46,7 +51,7 @@ export function responseCachePlugin(frontend: Frontend, store: TieredKeyValueSto
             .digest('base64url');
           const text = await store.get(key);
           const stored = text === undefined ? null : (JSON.parse(text) as StoredResponse);
-          const age = stored ? (Date.now() - stored.storedAt) / 1000 : 0;
+          const age = stored ? (now() - stored.storedAt) / 1000 : 0;
           if (!stored || age >= stored.maxAge || stored.dependencies.some((d) => log.mayBeInvalidatedSince(d, stored.storedAt))) {
             ctx.trace.responseCache = 'miss';
             return null;

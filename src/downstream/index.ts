@@ -24,9 +24,9 @@ export interface Downstream {
   close(): Promise<void>;
 }
 
-export function createDownstream(urls: ServiceUrls, options: DownstreamOptions, observe?: CallObserver): Downstream {
+export function createDownstream(urls: ServiceUrls, options: DownstreamOptions, observe?: CallObserver, now?: () => number): Downstream {
   const http = {} as Record<ServiceName, ServiceHttp>;
-  for (const name of SERVICE_NAMES) http[name] = new ServiceHttp(name, urls[name], options, observe);
+  for (const name of SERVICE_NAMES) http[name] = new ServiceHttp(name, urls[name], options, observe, now);
   return {
     catalog: createCatalogClient(http.catalog),
     inventory: createInventoryClient(http.inventory),

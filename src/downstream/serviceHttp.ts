@@ -19,6 +19,7 @@ import { Pool, interceptors, type Dispatcher } from 'undici';
 import type { DownstreamOptions } from '../config';
 import { DownstreamError } from '../errors/catalogue';
 import type { DownstreamErrorBody, ServiceName } from './types';
+import { CircuitBreaker } from './circuitBreaker';
 import { PayloadError, type Check } from './validate';
 
 /** Per-request counters, filled by the transport; the request's log line reads them. */
@@ -69,13 +70,15 @@ export class ServiceHttp {
   private readonly dispatcher: Dispatcher;
   private readonly timeoutMs: number;
   private readonly observe: CallObserver | undefined;
+  private readonly circuit: CircuitBreaker;
 
-  constructor(service: ServiceName, baseUrl: string, options: DownstreamOptions, observe?: CallObserver) {
+  constructor(service: ServiceName, baseUrl: string, options: DownstreamOptions, observe?: CallObserver, now?: () => number) {
     const url = new URL(baseUrl);
     this.service = service;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.timeoutMs = options.requestTimeoutMs;
     this.observe = observe;
+    this.circuit = new CircuitBreaker(options.circuitThreshold, options.circuitCooldownMs, now);
     this.pool = new Pool(url.origin, {
       connections: options.connections,
       connectTimeout: options.connectTimeoutMs,
@@ -101,15 +104,21 @@ export class ServiceHttp {
   }
 
   async call<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
+    if (!this.circuit.allow()) {
+      this.observe?.(this.service, options.route, 'circuit', 0);
+      throw new DownstreamError(this.service, 'circuit', 'is unavailable (its circuit is open after repeated failures)');
+    }
     if (options.trace) options.trace.downstreamCalls++;
     const started = performance.now();
     let outcome = 'error';
     try {
       const result = await this.send(method, path, options);
       outcome = String(result.status);
+      this.circuit.success();
       return result;
     } catch (error) {
       if (error instanceof DownstreamError) outcome = error.failure;
+      this.circuit.failure();
       throw error;
     } finally {
       this.observe?.(this.service, options.route, outcome, performance.now() - started);
@@ -190,6 +199,11 @@ export class ServiceHttp {
       return new DownstreamError(this.service, 'payload', 'answered with a body larger than allowed');
     }
     return new DownstreamError(this.service, 'unreachable', 'failed at the transport level');
+  }
+
+  /** Is the circuit open (the service failing fast)? */
+  get circuitOpen(): boolean {
+    return this.circuit.open;
   }
 
   /** Is the origin reachable at all? Any HTTP answer counts; used by /readyz. */

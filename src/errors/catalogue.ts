@@ -17,6 +17,8 @@ export const ErrorCode = {
   DOWNSTREAM_ERROR: 'DOWNSTREAM_ERROR',
   /** A downstream service did not answer within its timeout, or could not be reached. */
   DOWNSTREAM_TIMEOUT: 'DOWNSTREAM_TIMEOUT',
+  /** A downstream service's circuit is open after repeated failures: the call was not even tried. */
+  DOWNSTREAM_UNAVAILABLE: 'DOWNSTREAM_UNAVAILABLE',
   /** A downstream service answered with a body that breaks the contract (bad JSON, wrong shape). */
   DOWNSTREAM_BAD_PAYLOAD: 'DOWNSTREAM_BAD_PAYLOAD',
   /** An argument is outside what the schema allows (page size, id pattern, cursor). */
@@ -35,7 +37,7 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Why a downstream call failed, from the gateway's point of view. */
-export type DownstreamFailure = 'status' | 'timeout' | 'unreachable' | 'payload';
+export type DownstreamFailure = 'status' | 'timeout' | 'unreachable' | 'payload' | 'circuit';
 
 /**
  * A failed downstream call. Thrown by the clients, it surfaces in GraphQL as an
@@ -52,7 +54,9 @@ export class DownstreamError extends GraphQLError {
         ? ErrorCode.DOWNSTREAM_TIMEOUT
         : failure === 'payload'
           ? ErrorCode.DOWNSTREAM_BAD_PAYLOAD
-          : ErrorCode.DOWNSTREAM_ERROR;
+          : failure === 'circuit'
+            ? ErrorCode.DOWNSTREAM_UNAVAILABLE
+            : ErrorCode.DOWNSTREAM_ERROR;
     super(`The ${service} service ${detail}.`, {
       extensions: { code, service },
     });

@@ -114,7 +114,7 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
     persistedQueries: { cache: options.persistedQueries, ttl: 24 * 3600 },
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
-      ...(options.responses ? [responseCachePlugin(frontend, options.responses, options.cache.log)] : []),
+      ...(options.responses ? [responseCachePlugin(frontend, options.responses, options.cache.log, options.cache.now)] : []),
       requestPlugin(production),
     ],
     formatError: (formatted, error) => formatError(formatted, error, production, logger),

@@ -55,6 +55,10 @@ export type Availability = {
   restockDate: Maybe<Scalars['Date']['output']>;
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type Category = {
   __typename?: 'Category';
   /** From the root category down to this one, inclusive. */
@@ -72,7 +76,7 @@ export type Home = {
   categories: Maybe<Array<Category>>;
   /** The newest products. */
   featured: Maybe<Array<Product>>;
-  /** The signed-in user's latest orders; empty when nobody is signed in. */
+  /** The signed-in user's latest orders; empty when nobody is signed in. PRIVATE when someone is. */
   recentOrders: Maybe<Array<Order>>;
 };
 
@@ -451,6 +455,7 @@ export type ResolversTypes = {
   Account: ResolverTypeWrapper<DownstreamUser>;
   Availability: ResolverTypeWrapper<DownstreamStockLevel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheControlScope: CacheControlScope;
   Category: ResolverTypeWrapper<DownstreamCategory>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -531,6 +536,14 @@ export type ResolversParentTypes = {
   SubmitReviewSuccess: SubmitReviewSuccessParent;
   User: PublicProfile;
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AccountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
   avatarUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -778,3 +791,6 @@ export type Resolvers<ContextType = RequestContext> = {
   User?: UserResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = RequestContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+};

@@ -40,8 +40,8 @@ export interface GraphQLResult {
   };
 }
 
-export interface Stack {
-  demo: DemoServices;
+/** A running gateway and a way to send it operations. */
+export interface GatewayUnderTest {
   gateway: Gateway;
   url: string;
   /** POSTs an operation to /graphql/<frontend>. */
@@ -51,21 +51,32 @@ export interface Stack {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphQLResult>;
+}
+
+export interface Stack extends GatewayUnderTest {
+  demo: DemoServices;
   close(): Promise<void>;
 }
 
-export interface StackOptions {
-  knobs?: Partial<DemoKnobs>;
+export interface GatewayOptions {
   config?: Partial<GatewayConfig>;
   logger?: Logger;
+  /** The caches' and breakers' clock. */
+  now?: () => number;
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const demo = await startDemoServices(options.knobs ? { knobs: options.knobs } : {});
-  const gateway = await createGateway(testConfig(demo.urls, options.config), options.logger ? { logger: options.logger } : {});
+export interface StackOptions extends GatewayOptions {
+  knobs?: Partial<DemoKnobs>;
+}
+
+/** Starts one more gateway instance against the given services (e.g. a second instance sharing Redis). */
+export async function startGateway(services: ServiceUrls, options: GatewayOptions = {}): Promise<GatewayUnderTest> {
+  const gateway = await createGateway(testConfig(services, options.config), {
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const url = await gateway.listen();
   return {
-    demo,
     gateway,
     url,
     async graphql(frontend, query, variables, headers) {
@@ -77,8 +88,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const text = await res.body.text();
       return { status: res.statusCode, headers: res.headers, body: JSON.parse(text) };
     },
+  };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const demo = await startDemoServices(options.knobs ? { knobs: options.knobs } : {});
+  const instance = await startGateway(demo.urls, options);
+  return {
+    ...instance,
+    demo,
     async close() {
-      await gateway.close();
+      await instance.gateway.close();
       await demo.close();
     },
   };

@@ -3,7 +3,7 @@
  * targets and headers: hostile ids never reach a path, batches are capped,
  * cursors are encoded, writes carry exactly the headers they should.
  */
-import type { DownstreamOptions } from '../../src/config';
+import { DEFAULT_DOWNSTREAM, type DownstreamOptions } from '../../src/config';
 import { createAccountsClient } from '../../src/downstream/accountsClient';
 import { createCatalogClient } from '../../src/downstream/catalogClient';
 import { idList, MAX_BATCH, segment } from '../../src/downstream/ids';
@@ -15,7 +15,7 @@ import { ServiceHttp } from '../../src/downstream/serviceHttp';
 import type { ServiceName } from '../../src/downstream/types';
 import { json, startLocalServer, type LocalServer } from './localServer';
 
-const OPTIONS: DownstreamOptions = { connectTimeoutMs: 1000, requestTimeoutMs: 2000, connections: 2, retries: 0, maxResponseBytes: 1 << 20 };
+const OPTIONS: DownstreamOptions = { ...DEFAULT_DOWNSTREAM, connectTimeoutMs: 1000, requestTimeoutMs: 2000, connections: 2, retries: 0, maxResponseBytes: 1 << 20 };
 
 const productOf = (id: string) => ({
   id,

@@ -35,6 +35,8 @@ const OPTIONS: DownstreamOptions = {
   connections: 4,
   retries: 1,
   maxResponseBytes: 64 * 1024,
+  circuitThreshold: 0, // the breaker has its own tests (circuitBreaker.test.ts)
+  circuitCooldownMs: 5000,
 };
 
 /** Hanging responses, ended in afterAll. */

@@ -3,6 +3,7 @@
  * top-level categories, and the viewer's latest orders (none when anonymous,
  * at no downstream cost).
  */
+import { cacheControlFromInfo } from '@apollo/cache-control-types';
 import { pageSize } from '../connection';
 import type { HomeResolvers, QueryResolvers } from '../generated';
 
@@ -20,8 +21,10 @@ export const homeResolvers: HomeResolvers = {
     return page.items;
   },
   categories: async (_home, _args, ctx) => (await ctx.loaders.categories.load('all')).roots,
-  recentOrders: async (_home, { first }, ctx) => {
+  recentOrders: async (_home, { first }, ctx, info) => {
     if (!ctx.viewer) return [];
+    // The user's own orders: this response is for them alone.
+    cacheControlFromInfo(info).setCacheHint({ maxAge: 0, scope: 'PRIVATE' });
     const limit = pageSize(first, 3, ctx.maxPageSize);
     if (limit === 0) return [];
     const page = await ctx.loaders.orderPage.load({ userId: ctx.viewer.userId, limit });

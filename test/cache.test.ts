@@ -1,0 +1,382 @@
+/**
+ * The shared two-tier cache, against real Redis (127.0.0.1:6379 with a key
+ * prefix per test, or a private redis-server this file starts and stops).
+ * Several gateway instances share one set of demo services and one Redis, as a
+ * fleet would. Time moves through the caches' injected clock, never by sleeping.
+ */
+import { createHash } from 'node:crypto';
+import Redis from 'ioredis';
+import { request } from 'undici';
+import { DEFAULT_CACHE, DEFAULT_DOWNSTREAM, type GatewayConfig } from '../src/config';
+import { startDemoServices, type DemoServices } from '../src/demo';
+import { developmentToken } from '../src/tools/token';
+import { operation } from './helpers/contract';
+import { deleteUnder, keysUnder, PrivateRedis, SHARED_REDIS_URL, testPrefix, waitFor } from './helpers/redis';
+import { startGateway, TEST_JWT_SECRET, type GatewayUnderTest } from './helpers/stack';
+
+let demo: DemoServices;
+const prefixes: string[] = [];
+const instances: GatewayUnderTest[] = [];
+
+beforeAll(async () => {
+  demo = await startDemoServices();
+});
+afterEach(() => demo.setKnobs({ latencyMs: 0, failureRate: 0, malformedRate: 0 }));
+afterAll(async () => {
+  await Promise.all(instances.map((i) => i.gateway.close()));
+  await demo.close();
+  for (const prefix of prefixes) await deleteUnder(SHARED_REDIS_URL, prefix);
+});
+
+interface Clock {
+  now: () => number;
+  advance(ms: number): void;
+}
+
+function clock(): Clock {
+  let offset = 0;
+  return { now: () => Date.now() + offset, advance: (ms) => void (offset += ms) };
+}
+
+/** A gateway instance on the shared Redis under `prefix` (a fleet shares one prefix). */
+async function instance(prefix: string, options: { cache?: Partial<GatewayConfig['cache']>; downstream?: Partial<GatewayConfig['downstream']>; now?: () => number } = {}) {
+  if (!prefixes.includes(prefix)) prefixes.push(prefix);
+  const gateway = await startGateway(demo.urls, {
+    config: {
+      cache: { ...DEFAULT_CACHE, redisUrl: SHARED_REDIS_URL, prefix, responseCache: false, ...options.cache },
+      downstream: { ...DEFAULT_DOWNSTREAM, ...options.downstream },
+    },
+    ...(options.now ? { now: options.now } : {}),
+  });
+  instances.push(gateway);
+  await waitFor(async () => (await readiness(gateway)).redis === 'up', 'Redis to be connected');
+  return gateway;
+}
+
+async function readiness(gateway: GatewayUnderTest): Promise<{ status: string; redis: string }> {
+  const res = await request(`${gateway.url}/readyz`);
+  return (await res.body.json()) as { status: string; redis: string };
+}
+
+async function run(gateway: GatewayUnderTest, name: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
+  const op = operation(name);
+  demo.resetRequests();
+  const result = await gateway.graphql(op.frontend, op.document, variables ?? op.variables, headers);
+  return { ...result, calls: demo.requests().length, cache: result.body.extensions?.cache as Record<string, number | string> };
+}
+
+const bearer = async (userId: string) => ({ authorization: `Bearer ${await developmentToken(userId, TEST_JWT_SECRET)}` });
+
+describe('warm cache', () => {
+  const cases: [string, number][] = [
+    ['WebProductPage', 8],
+    ['WebCategoryListing', 4],
+    ['MobileHome', 4],
+  ];
+
+  it.each(cases)('%s: cold %i calls, then zero from L1, and zero from L2 on another instance', async (name, cold) => {
+    const prefix = testPrefix(`warm-${name}`);
+    const a = await instance(prefix);
+    const first = await run(a, name);
+    expect(first.body.errors).toBeUndefined();
+    expect(first.calls).toBe(cold);
+
+    const second = await run(a, name);
+    expect(second.calls).toBe(0);
+    expect(second.body.data).toEqual(first.body.data);
+    expect(second.cache).toMatchObject({ misses: 0, l2Hits: 0, redisReads: 0, redisWrites: 0 });
+    expect(second.cache.l1Hits).toBeGreaterThan(0);
+
+    const b = await instance(prefix);
+    const third = await run(b, name);
+    expect(third.calls).toBe(0);
+    expect(third.body.data).toEqual(first.body.data);
+    expect(third.cache).toMatchObject({ misses: 0, l1Hits: 0, redisWrites: 0 });
+    expect(third.cache.l2Hits).toBeGreaterThan(0);
+  });
+});
+
+describe('Redis round trips per request', () => {
+  // Dependency levels: WebProductPage 3 (product; its stock, category, reviews, recommendations;
+  // reviewers, recommended products, ratings), WebCategoryListing 2 (listing and categories; stock and ratings).
+  const levels: [string, number][] = [
+    ['WebProductPage', 3],
+    ['WebCategoryListing', 2],
+    ['MobileHome', 2],
+  ];
+
+  it.each(levels)('%s: at most %i reads (one per level) and one write, cold and warm', async (name, depth) => {
+    const prefix = testPrefix(`trips-${name}`);
+    const a = await instance(prefix);
+    const cold = await run(a, name);
+    expect(cold.cache.redisReads).toBeLessThanOrEqual(depth);
+    expect(cold.cache.redisWrites).toBe(1);
+
+    const b = await instance(prefix);
+    const l2 = await run(b, name);
+    expect(l2.cache.redisReads).toBeLessThanOrEqual(depth);
+    expect(l2.cache.redisWrites).toBe(0);
+
+    const l1 = await run(b, name);
+    expect(l1.cache).toMatchObject({ redisReads: 0, redisWrites: 0 });
+  });
+});
+
+describe('two instances sharing Redis', () => {
+  it('an order through one, then a read through the other, shows the new stock; a review, the new rating', async () => {
+    const prefix = testPrefix('fleet');
+    const [a, b] = [await instance(prefix), await instance(prefix)];
+    const variables = { id: 'p-0002', reviewsFirst: 5 };
+    const before = (await run(b, 'WebProductPage', variables)).body.data!.product;
+    // Warm on both: each instance's L1 now holds the stock and rating.
+    expect((await run(a, 'WebProductPage', variables)).calls).toBe(0);
+    expect((await run(b, 'WebProductPage', variables)).calls).toBe(0);
+
+    const order = await run(a, 'WebPlaceOrder', { input: { lines: [{ productId: 'p-0002', quantity: 2 }] } }, await bearer('u-0100'));
+    expect(order.body.data!.placeOrder.__typename).toBe('PlaceOrderSuccess');
+    const afterOrder = (await run(b, 'WebProductPage', variables)).body.data!.product;
+    expect(afterOrder.availability.quantity).toBe(before.availability.quantity - 2);
+    expect(afterOrder.availability.quantity).toBe(demo.data.stockBySku.get(demo.data.productsById.get('p-0002')!.sku)!.available);
+
+    const review = await run(a, 'WebSubmitReview', { input: { productId: 'p-0002', rating: 1, title: 'Meh', body: 'Not for me.' } }, await bearer('u-0100'));
+    expect(review.body.data!.submitReview.__typename).toBe('SubmitReviewSuccess');
+    const afterReview = (await run(b, 'WebProductPage', variables)).body.data!.product;
+    expect(afterReview.rating.count).toBe(before.rating.count + 1);
+    expect(afterReview.reviews.totalCount).toBe(before.rating.count + 1);
+    expect(afterReview.reviews.edges[0].node.title).toBe('Meh');
+    expect(afterReview.rating).toEqual({ average: demo.data.ratingsByProduct.get('p-0002')!.average, count: demo.data.ratingsByProduct.get('p-0002')!.count });
+  });
+
+  it("an order evicts the user's cached order pages on every instance", async () => {
+    const prefix = testPrefix('fleet-orders');
+    const [a, b] = [await instance(prefix), await instance(prefix)];
+    const user = await bearer('u-0101');
+    const before = (await run(b, 'WebAccountOrders', { first: 10 }, user)).body.data!.me.orders.edges.length;
+    expect((await run(b, 'WebAccountOrders', { first: 10 }, user)).calls).toBe(1); // the account itself is never cached
+    await run(a, 'WebPlaceOrder', { input: { lines: [{ productId: 'p-0003', quantity: 1 }] } }, user);
+    const after = (await run(b, 'WebAccountOrders', { first: 10 }, user)).body.data!.me.orders.edges;
+    expect(after).toHaveLength(Math.min(10, before + 1));
+    expect(after[0].node.id).toBe(demo.data.ordersByUser.get('u-0101')![0]!.id);
+  });
+});
+
+describe('stale-while-revalidate', () => {
+  it('past freshness, answers at once from the stale entry and refreshes once across the fleet', async () => {
+    const time = clock();
+    const prefix = testPrefix('swr');
+    const [a, b] = [await instance(prefix, { now: time.now }), await instance(prefix, { now: time.now })];
+    await run(a, 'MobileProduct');
+    time.advance(6_000); // stock is fresh for 5 s, served stale for 5 s more; everything else is still fresh
+
+    demo.resetRequests();
+    const op = operation('MobileProduct');
+    const [fromA, fromB] = await Promise.all([a.graphql('mobile', op.document, op.variables), b.graphql('mobile', op.document, op.variables)]);
+    for (const result of [fromA, fromB]) {
+      expect(result.body.errors).toBeUndefined();
+      expect(result.body.data!.product.availability.inStock).toBe(true);
+      expect(result.body.extensions!.cache.stale).toBe(1);
+      expect(result.body.extensions!.cache.misses).toBe(0);
+    }
+    const stockCalls = () => demo.requests().filter((r) => r.route === 'GET /stock').length;
+    await waitFor(() => stockCalls() === 1, 'the background refresh');
+    await waitFor(async () => (await a.graphql('mobile', op.document, op.variables)).body.extensions!.cache.stale === 0, 'a fresh entry on A');
+    await waitFor(async () => (await b.graphql('mobile', op.document, op.variables)).body.extensions!.cache.stale === 0, 'a fresh entry on B');
+    expect(stockCalls()).toBe(1);
+  });
+});
+
+describe('stale-if-error', () => {
+  it('a failing service is answered from a stale entry, reported in extensions; past the limit it fails', async () => {
+    const time = clock();
+    const a = await instance(testPrefix('sie'), { now: time.now, downstream: { retries: 0 } });
+    const fresh = await run(a, 'MobileProduct');
+    time.advance(11_000); // stock: past its 5 s + 5 s stale-while-revalidate, within 300 s stale-if-error
+    demo.setKnobs({ failureRate: 1 }, 'inventory');
+
+    const stale = await run(a, 'MobileProduct');
+    expect(stale.body.errors).toBeUndefined();
+    expect(stale.body.data).toEqual(fresh.body.data);
+    expect(stale.body.extensions!.staleIfError).toEqual([
+      { entity: 'stock:SKU-000001', ageSeconds: expect.any(Number), code: 'DOWNSTREAM_ERROR', service: 'inventory' },
+    ]);
+    expect(stale.body.extensions!.staleIfError[0].ageSeconds).toBeGreaterThanOrEqual(11);
+
+    // Repeated failures open the circuit: still answered from the stale entry, now without calling.
+    for (let i = 0; i < 5; i++) await run(a, 'MobileProduct');
+    const open = await run(a, 'MobileProduct');
+    expect(open.calls).toBe(0);
+    expect(open.body.extensions!.staleIfError[0]).toMatchObject({ code: 'DOWNSTREAM_UNAVAILABLE', service: 'inventory' });
+
+    time.advance(400_000); // past stale-if-error: the field fails, the rest is fetched afresh
+    const failed = await run(a, 'MobileProduct');
+    expect(failed.body.data!.product.availability).toBeNull();
+    expect(failed.body.data!.product.name).toBe(fresh.body.data!.product.name);
+    expect(failed.body.errors?.[0]?.extensions?.service).toBe('inventory');
+  });
+});
+
+describe('Redis down', () => {
+  let redis: PrivateRedis;
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+  });
+  afterAll(() => redis.stop());
+
+  async function onPrivateRedis() {
+    return instance(testPrefix('down'), { cache: { redisUrl: redis.url } });
+  }
+
+  it('requests keep succeeding while Redis is stopped, and the cache is used again once it is back', async () => {
+    const a = await onPrivateRedis();
+    expect((await run(a, 'MobileProduct')).body.errors).toBeUndefined();
+
+    await redis.stop();
+    await waitFor(async () => (await readiness(a)).redis === 'down', '/readyz to report Redis down');
+    expect(await readiness(a)).toMatchObject({ status: 'degraded', redis: 'down' });
+    for (const name of ['WebCategoryListing', 'MobileSearch', 'MobileProduct']) {
+      const result = await run(a, name);
+      expect(result.status).toBe(200);
+      expect(result.body.errors).toBeUndefined();
+    }
+    const listing = await run(a, 'WebCategoryListing');
+    expect(listing.calls).toBe(0); // L1 still answers
+
+    await redis.start();
+    await waitFor(async () => (await readiness(a)).redis === 'up', 'the gateway to reconnect');
+    expect((await readiness(a)).status).toBe('ready');
+    a.gateway.clearLocalCaches();
+    const refill = await run(a, 'WebProductPage');
+    expect(refill.cache.redisWrites).toBe(1);
+    const b = await instance((a.gateway.config.cache.prefix), { cache: { redisUrl: redis.url } });
+    await waitFor(async () => (await run(b, 'WebProductPage')).calls === 0, 'L2 to answer a new instance');
+  });
+
+  it('a frozen Redis costs at most its command timeout: requests complete from L1 and the services', async () => {
+    const a = await onPrivateRedis();
+    redis.freeze();
+    try {
+      const result = await run(a, 'WebCategoryListing');
+      expect(result.status).toBe(200);
+      expect(result.body.errors).toBeUndefined();
+      expect(result.calls).toBe(4);
+      expect(result.cache.redisErrors).toBeGreaterThanOrEqual(1);
+    } finally {
+      redis.thaw();
+    }
+  });
+});
+
+describe('private data', () => {
+  it("user A's orders and email never reach user B, from any cache", async () => {
+    const prefix = testPrefix('private');
+    const [a, b] = [await instance(prefix, { cache: { responseCache: true } }), await instance(prefix, { cache: { responseCache: true } })];
+    const alice = await run(a, 'WebAccountOrders', { first: 10 }, await bearer('u-0001'));
+    const aliceEmail = demo.data.usersById.get('u-0001')!.email;
+    expect(alice.body.data!.me.email).toBe(aliceEmail);
+    const aliceOrders = alice.body.data!.me.orders.edges.map((e: any) => e.node.id);
+    await run(a, 'MobileHome', {}, await bearer('u-0001'));
+
+    for (const gateway of [a, b]) {
+      const bob = await run(gateway, 'WebAccountOrders', { first: 10 }, await bearer('u-0002'));
+      const text = JSON.stringify(bob.body);
+      expect(bob.body.data!.me.email).toBe(demo.data.usersById.get('u-0002')!.email);
+      expect(text).not.toContain(aliceEmail);
+      for (const id of aliceOrders) expect(text).not.toContain(`"${id}"`);
+      const bobHome = await run(gateway, 'MobileHome', {}, await bearer('u-0002'));
+      expect(bobHome.body.data!.home.recentOrders.map((o: any) => o.id)).toEqual(demo.data.ordersByUser.get('u-0002')!.slice(0, 3).map((o) => o.id));
+      const anonymous = await run(gateway, 'MobileHome');
+      expect(anonymous.body.data!.home.recentOrders).toEqual([]);
+      expect(JSON.stringify(anonymous.body)).not.toContain(aliceOrders[0]);
+    }
+
+    // Nothing in Redis holds an email, and order pages sit only under their owner's key.
+    const client = new Redis(SHARED_REDIS_URL);
+    try {
+      for (const key of await keysUnder(SHARED_REDIS_URL, prefix)) {
+        const type = await client.type(key);
+        const values = type === 'hash' ? Object.values(await client.hgetall(key)) : type === 'string' ? [await client.get(key)] : [];
+        for (const value of values) expect(value).not.toMatch(/@example\.com/);
+        if (key.includes('orders:v')) {
+          const owner = /\{(u-\d+)\}/.exec(key)![1];
+          for (const value of values) expect(JSON.parse(value!).v.items.every((o: any) => o.userId === owner)).toBe(true);
+        }
+      }
+    } finally {
+      client.disconnect();
+    }
+  });
+});
+
+describe('response cache', () => {
+  it('serves anonymous public operations whole, bypasses signed-in ones, and honours evictions', async () => {
+    const time = clock();
+    const prefix = testPrefix('responses');
+    const [a, b] = [
+      await instance(prefix, { now: time.now, cache: { responseCache: true } }),
+      await instance(prefix, { now: time.now, cache: { responseCache: true } }),
+    ];
+    time.advance(2_000); // past the instances' start: their invalidation logs vouch from then on
+    const variables = { id: 'p-0004', reviewsFirst: 3 };
+    const first = await run(a, 'WebProductPage', variables);
+    expect(first.cache.response).toBe('miss');
+    const second = await run(a, 'WebProductPage', variables);
+    expect(second.cache.response).toBe('hit');
+    expect(second.calls).toBe(0);
+    expect(second.body.data).toEqual(first.body.data);
+    const other = await run(b, 'WebProductPage', variables);
+    expect(other.cache.response).toBe('hit');
+    expect(other.calls).toBe(0);
+
+    // Another locale is another response.
+    expect((await run(a, 'WebProductPage', variables, { 'accept-language': 'fr-FR' })).cache.response).toBe('miss');
+
+    // Signed in: never from or into the response cache, and marked private for HTTP caches.
+    const signedIn = await run(a, 'WebProductPage', variables, await bearer('u-0005'));
+    expect(signedIn.cache.response).toBe('bypass');
+    expect(signedIn.headers['cache-control']).toBe('private, no-store');
+
+    // GET carries Cache-Control for CDNs, with the max-age of the shortest hint (stock: 5 s).
+    const op = operation('WebProductPage');
+    const url = `${a.url}/graphql/web?query=${encodeURIComponent(op.document)}&variables=${encodeURIComponent(JSON.stringify(variables))}`;
+    const get = await request(url, { headers: { 'apollo-require-preflight': 'true' } });
+    await get.body.text();
+    expect(get.headers['cache-control']).toMatch(/^max-age=[1-5], public$/);
+
+    // An order of this product evicts its stock: the cached page is no longer served, anywhere.
+    await run(a, 'WebPlaceOrder', { input: { lines: [{ productId: 'p-0004', quantity: 1 }] } }, await bearer('u-0005'));
+    for (const gateway of [b, a]) {
+      const after = await run(gateway, 'WebProductPage', variables);
+      expect(after.cache.response).toBe('miss');
+      expect(after.body.data!.product.availability.quantity).toBe(first.body.data!.product.availability.quantity - 1);
+    }
+  });
+});
+
+describe('automatic persisted queries', () => {
+  it('a hash registered through one instance works on every instance', async () => {
+    const prefix = testPrefix('apq');
+    const [a, b] = [await instance(prefix), await instance(prefix)];
+    const query = operation('MobileSearch').document;
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const send = (gateway: GatewayUnderTest, body: object) =>
+      request(`${gateway.url}/graphql/mobile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+        async (res) => (await res.body.json()) as { data?: any; errors?: any[] },
+      );
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    expect((await send(b, { extensions, variables: { search: 'lamp' } })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await send(a, { query, extensions, variables: { search: 'lamp' } })).data.products.edges).toHaveLength(20);
+    await waitFor(async () => (await send(b, { extensions, variables: { search: 'lamp' } })).data?.products.edges.length === 20, 'B to find the query in Redis');
+  });
+});
+
+describe('without REDIS_URL', () => {
+  it('caches in process memory: a second request makes no downstream call', async () => {
+    const gateway = await startGateway(demo.urls, { config: { cache: { ...DEFAULT_CACHE, responseCache: false } } });
+    instances.push(gateway);
+    expect((await readiness(gateway)).redis).toBe('not configured');
+    expect((await run(gateway, 'WebCategoryListing')).calls).toBe(4);
+    const warm = await run(gateway, 'WebCategoryListing');
+    expect(warm.calls).toBe(0);
+    expect(warm.cache).toMatchObject({ redisReads: 0, redisWrites: 0 });
+  });
+});
