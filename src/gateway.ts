@@ -65,7 +65,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     ? new RedisTier({ url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs })
     : null;
   if (!redis) logger.info('REDIS_URL is unset: caching in this process only (one instance)');
-  const cache = new EntityCache({ l1MaxBytes: config.cache.l1MaxBytes, redis, logger, ...(deps.now ? { now: deps.now } : {}) });
+  const cache = new EntityCache({
+    l1MaxBytes: config.cache.l1MaxBytes,
+    redis,
+    logger,
+    enabled: config.cache.entities,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   const persistedQueries = new TieredKeyValueStore('apq:', redis, 16 * 1024 * 1024);
   const responses = config.cache.responseCache ? new TieredKeyValueStore('response:', redis, 32 * 1024 * 1024) : null;
 

@@ -64,6 +64,7 @@ export class CacheSession {
   }
 
   async readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): Promise<(V | null | Error)[]> {
+    if (!this.cache.enabled) return this.fetchOnly(addresses, fetch);
     const policy = POLICIES[family];
     const out = new Array<V | null | Error>(addresses.length);
     const keys = addresses.map(localKey);
@@ -151,6 +152,13 @@ export class CacheSession {
       if (stored && this.cache.redis) this.pendingWrites.push({ address, value: stored.text, ttlMs: stored.ttlMs, fetchedAt });
     }
     return out;
+  }
+
+  /** The read path with the cache turned off: straight to the service. */
+  private async fetchOnly<V>(addresses: readonly CacheAddress[], fetch: Fetch<V>): Promise<(V | null | Error)[]> {
+    this.stats.misses += addresses.length;
+    const { values } = await fetch([...addresses], this.trace);
+    return addresses.map((a) => values.get(localKey(a)) ?? null);
   }
 
   /** Sends the buffered L2 writes as one pipeline; the response does not wait for it. */

@@ -34,6 +34,8 @@ export interface EntityCacheOptions {
   logger: Logger;
   /** The clock (ms since epoch); tests pass one they can move. Default Date.now. */
   now?: () => number;
+  /** False: every read goes to the services (to measure the uncached path). Default true. */
+  enabled?: boolean;
 }
 
 /** How long a refresh lock is held at most (a refresh that dies frees its keys by then). */
@@ -44,6 +46,7 @@ export class EntityCache {
   readonly redis: RedisTier | null;
   readonly log: InvalidationLog;
   readonly now: () => number;
+  readonly enabled: boolean;
   private readonly logger: Logger;
   private readonly refreshing = new Set<string>();
 
@@ -52,6 +55,7 @@ export class EntityCache {
     this.redis = options.redis;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
+    this.enabled = options.enabled ?? true;
     this.log = new InvalidationLog(200_000, 1000, this.now());
     this.redis?.onInvalidate((owners) => this.dropLocal(owners, this.now()));
     // Invalidations sent while we were disconnected are lost: forget what they may have changed.

@@ -194,6 +194,7 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
     } finally {
       const ms = performance.now() - started;
       metrics.recordRequest(frontend, status, ms);
+      if (session) metrics.recordCache(session.stats, session.staleIfError.length, trace.responseCache ?? 'bypass');
       logger.info(
         {
           requestId,

@@ -27,6 +27,9 @@ export class Metrics {
   private readonly requestDuration = new Map<string, Histogram>();
   private readonly downstream = new Map<string, number>();
   private readonly downstreamDuration = new Map<string, Histogram>();
+  /** Cache work, summed over requests: hits by tier, misses, Redis round trips. */
+  private readonly cache = { l1Hits: 0, l2Hits: 0, misses: 0, stale: 0, staleIfError: 0, redisReads: 0, redisWrites: 0, redisErrors: 0 };
+  private readonly responseCache = { hit: 0, miss: 0, bypass: 0 };
 
   recordRequest(frontend: string, status: number, ms: number): void {
     const key = `frontend="${frontend}",status="${status}"`;
@@ -40,12 +43,42 @@ export class Metrics {
     histogram(this.downstreamDuration, `service="${service}"`).observe(ms);
   }
 
+  recordCache(stats: { l1Hits: number; l2Hits: number; misses: number; stale: number; redisReads: number; redisWrites: number; redisErrors: number }, staleIfError: number, response: 'hit' | 'miss' | 'bypass'): void {
+    const c = this.cache;
+    c.l1Hits += stats.l1Hits;
+    c.l2Hits += stats.l2Hits;
+    c.misses += stats.misses;
+    c.stale += stats.stale;
+    c.staleIfError += staleIfError;
+    c.redisReads += stats.redisReads;
+    c.redisWrites += stats.redisWrites;
+    c.redisErrors += stats.redisErrors;
+    this.responseCache[response]++;
+  }
+
   render(): string {
     const lines: string[] = [];
     counter(lines, 'gateway_requests_total', 'GraphQL HTTP requests by frontend and status.', this.requests);
     histogramText(lines, 'gateway_request_duration_ms', 'GraphQL request duration in milliseconds.', this.requestDuration);
     counter(lines, 'gateway_downstream_calls_total', 'Downstream calls by service, route and outcome.', this.downstream);
     histogramText(lines, 'gateway_downstream_duration_ms', 'Downstream call duration in milliseconds.', this.downstreamDuration);
+    lines.push('# HELP gateway_cache_lookups_total Entity cache lookups by result.', '# TYPE gateway_cache_lookups_total counter');
+    lines.push(`gateway_cache_lookups_total{result="l1_hit"} ${this.cache.l1Hits}`);
+    lines.push(`gateway_cache_lookups_total{result="l2_hit"} ${this.cache.l2Hits}`);
+    lines.push(`gateway_cache_lookups_total{result="miss"} ${this.cache.misses}`);
+    lines.push(`gateway_cache_lookups_total{result="stale"} ${this.cache.stale}`);
+    lines.push(`gateway_cache_lookups_total{result="stale_if_error"} ${this.cache.staleIfError}`);
+    lines.push('# HELP gateway_redis_roundtrips_total Redis pipelines sent by requests.', '# TYPE gateway_redis_roundtrips_total counter');
+    lines.push(`gateway_redis_roundtrips_total{kind="read"} ${this.cache.redisReads}`);
+    lines.push(`gateway_redis_roundtrips_total{kind="write"} ${this.cache.redisWrites}`);
+    lines.push(`gateway_redis_errors_total ${this.cache.redisErrors}`);
+    lines.push('# HELP gateway_response_cache_total Whole-response cache outcomes.', '# TYPE gateway_response_cache_total counter');
+    for (const [outcome, n] of Object.entries(this.responseCache)) lines.push(`gateway_response_cache_total{outcome="${outcome}"} ${n}`);
+    const cpu = process.cpuUsage();
+    lines.push('# HELP process_cpu_user_seconds_total User CPU time.', '# TYPE process_cpu_user_seconds_total counter');
+    lines.push(`process_cpu_user_seconds_total ${cpu.user / 1e6}`);
+    lines.push('# HELP process_cpu_system_seconds_total System CPU time.', '# TYPE process_cpu_system_seconds_total counter');
+    lines.push(`process_cpu_system_seconds_total ${cpu.system / 1e6}`);
     const memory = process.memoryUsage();
     lines.push('# HELP process_resident_memory_bytes Resident set size.', '# TYPE process_resident_memory_bytes gauge');
     lines.push(`process_resident_memory_bytes ${memory.rss}`);
