@@ -47,6 +47,8 @@ export interface DemoRequest {
   query: Record<string, string>;
   /** The raw `x-user-id` header, when one was sent. */
   userId?: string;
+  /** When it arrived (performance.now() of the services' process), to see which calls ran together. */
+  at: number;
 }
 
 export const DEFAULT_KNOBS: Readonly<DemoKnobs> = Object.freeze({ latencyMs: 0, failureRate: 0, malformedRate: 0 });
@@ -508,7 +510,7 @@ export function createServiceServer(definition: ServiceDefinition, hub: DemoHub,
     const method = req.method ?? 'GET';
     const match = matchRoute(routes, method, pathname);
     const userId = firstHeader(req.headers['x-user-id']);
-    const entry: DemoRequest = { service, method, route: match ? match.compiled.id : `${method} ${pathname}`, query };
+    const entry: DemoRequest = { service, method, route: match ? match.compiled.id : `${method} ${pathname}`, query, at: performance.now() };
     if (userId !== undefined) entry.userId = userId;
     hub.record(entry);
 

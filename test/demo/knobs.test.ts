@@ -30,7 +30,7 @@ describe('knobs', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error: 'UNAVAILABLE', message: expect.any(String) });
     expect(demo.data.stockBySku.get('SKU-000002')?.available).toBe(before);
-    expect(demo.requests()).toEqual([{ service: 'orders', method: 'POST', route: 'POST /orders', query: {}, userId: 'u-0001' }]);
+    expect(demo.requests()).toEqual([{ service: 'orders', method: 'POST', route: 'POST /orders', query: {}, userId: 'u-0001', at: expect.any(Number) }]);
 
     // Other services are unaffected.
     expect((await fetch(`${demo.urls.catalog}/products/p-0001`)).status).toBe(200);
@@ -98,13 +98,16 @@ describe('request log', () => {
     await fetch(`${demo.urls.inventory}/stock?skus=SKU-000001`, { headers: { 'x-user-id': 'u-0007' } });
     await fetch(`${demo.urls.reviews}/products/p-0001/reviews?limit=3`);
     await fetch(`${demo.urls.catalog}/nowhere`);
-    expect(demo.requests()).toEqual([
+    const log = demo.requests();
+    expect(log.map(({ at, ...rest }) => rest)).toEqual([
       { service: 'catalog', method: 'GET', route: 'GET /products/{id}', query: {} },
       { service: 'catalog', method: 'GET', route: 'GET /products', query: { ids: 'p-0001,p-0002', limit: '5' } },
       { service: 'inventory', method: 'GET', route: 'GET /stock', query: { skus: 'SKU-000001' }, userId: 'u-0007' },
       { service: 'reviews', method: 'GET', route: 'GET /products/{productId}/reviews', query: { limit: '3' } },
       { service: 'catalog', method: 'GET', route: 'GET /nowhere', query: {} },
     ]);
+    // Arrival times are increasing: the log is in order.
+    expect(log.map((r) => r.at)).toEqual([...log.map((r) => r.at)].sort((a, b) => a - b));
     demo.resetRequests();
     expect(demo.requests()).toEqual([]);
   });

@@ -13,7 +13,7 @@ import type { RequestContext } from '../../context/requestContext';
 import { pageSize } from '../connection';
 import type { ProductResolvers } from '../generated';
 import type { ProductParent } from '../parents';
-import { selectedFields } from '../selection';
+import { prefetch } from '../prefetch';
 
 /** The recommendations service answers at most 50 ids. */
 const MAX_RECOMMENDATIONS = 50;
@@ -56,8 +56,8 @@ export const productResolvers: ProductResolvers = {
     const limit = Math.min(pageSize(first, 8, ctx.maxPageSize), MAX_RECOMMENDATIONS);
     if (limit === 0) return [];
     const ids = await ctx.loaders.recommendations.load({ productId: parent.id, limit });
-    // Ratings need only the ids: ask now, in the same batch window as the products.
-    if (selectedFields(info).has('rating')) void ctx.loaders.rating.loadMany(ids);
+    // Their ratings (and any other id-only field) start now, in the same batch window as the products.
+    for (const id of ids) prefetch('Product', id, info, ctx);
     const products = await ctx.loaders.product.loadMany(ids);
     const found: DownstreamProduct[] = [];
     for (const product of products) {

@@ -5,12 +5,15 @@ import { isProductId } from '../../downstream/ids';
 import { badUserInput, quote } from '../../errors/catalogue';
 import { paginate, pageSize } from '../connection';
 import type { QueryResolvers } from '../generated';
+import { prefetch } from '../prefetch';
 
 const MAX_SEARCH_LENGTH = 200;
 
 export const queryResolvers: QueryResolvers = {
-  product: (_root, { id }, ctx) => {
+  product: (_root, { id }, ctx, info) => {
     if (!isProductId(id)) throw badUserInput(`\`id\` must be a product id like p-0001; received ${quote(id)}.`, 'id');
+    // Reviews, rating, recommendations need only the id: start them with the product itself.
+    prefetch('Product', id, info, ctx);
     return ctx.loaders.product.load(id);
   },
 
@@ -37,5 +40,9 @@ export const queryResolvers: QueryResolvers = {
   category: async (_root, { id }, ctx) => (await ctx.loaders.categories.load('all')).get(id),
 
   // The viewer's own account carries personal data: read uncached, only for the verified user.
-  me: (_root, _args, ctx) => (ctx.viewer ? ctx.loaders.account.load(ctx.viewer.userId) : null),
+  me: (_root, _args, ctx, info) => {
+    if (!ctx.viewer) return null;
+    prefetch('Account', ctx.viewer.userId, info, ctx); // the orders need only the user id
+    return ctx.loaders.account.load(ctx.viewer.userId);
+  },
 };
