@@ -47,6 +47,9 @@ interface PendingRead {
   resolve: (entries: (Entry | null)[]) => void;
 }
 
+/** What `peek` answers when L1 has no fresh entry. */
+export const MISS: unique symbol = Symbol('miss');
+
 export class CacheSession {
   readonly stats: CacheStats = { l1Hits: 0, l2Hits: 0, misses: 0, stale: 0, redisReads: 0, redisWrites: 0, redisErrors: 0 };
   /** Every entity this request read, as owner keys: what a cached response of it depends on. */
@@ -55,6 +58,9 @@ export class CacheSession {
   readonly startedAt: number;
   private pendingReads: PendingRead[] | null = null;
   private pendingWrites: L2Write[] = [];
+  private fetchesInFlight = 0;
+  /** Set by the request's batch scheduler: asks it for a flush, after which held reads are sent. */
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly cache: EntityCache,
@@ -62,6 +68,34 @@ export class CacheSession {
   ) {
     this.startedAt = cache.now();
   }
+
+  /**
+   * The synchronous warm path: a fresh L1 entry's value at once, or MISS. A
+   * hit needs no promise, no loader and no batch window, which is most of
+   * what a warm request costs. `ownerKey` is the entity's key for
+   * dependencies (the local key itself, except for pages of hashed families).
+   */
+  peek(key: string, ownerKey: string): unknown {
+    if (!this.cache.enabled) return MISS;
+    const entry = this.cache.l1.get(key, this.cache.now());
+    if (entry === undefined || this.cache.now() >= entry.f) return MISS;
+    this.stats.l1Hits++;
+    if (this.trackDependencies) this.dependencies.add(ownerKey);
+    return entry.v;
+  }
+
+  /** Lets the request's batch scheduler decide when held Redis reads go (see the comment at the top). */
+  attachScheduler(wake: () => void): void {
+    this.wake = wake;
+  }
+
+  /** Called at the end of each scheduler flush: sends the held reads unless downstream calls are still out. */
+  sendHeldReads(): void {
+    if (this.pendingReads && this.fetchesInFlight === 0) this.sendReads();
+  }
+
+  /** Whether this request's entities are recorded (only a response that may be cached needs them). */
+  trackDependencies = true;
 
   async readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): Promise<(V | null | Error)[]> {
     if (!this.cache.enabled) return this.fetchOnly(addresses, fetch);
@@ -75,8 +109,8 @@ export class CacheSession {
     const toL2: number[] = [];
     for (let i = 0; i < addresses.length; i++) {
       const address = addresses[i] as CacheAddress;
-      this.dependencies.add(address.field === undefined ? (keys[i] as string) : localKey({ family, owner: address.owner }));
-      const entry = this.cache.l1.get(keys[i] as string);
+      if (this.trackDependencies) this.dependencies.add(address.field === undefined ? (keys[i] as string) : localKey({ family, owner: address.owner }));
+      const entry = this.cache.l1.get(keys[i] as string, now);
       if (entry && isFresh(entry, now)) {
         out[i] = entry.v as V | null;
         this.stats.l1Hits++;
@@ -120,6 +154,7 @@ export class CacheSession {
     this.stats.misses += toFetch.length;
     const fetchedAt = this.cache.now();
     let result;
+    this.fetchesInFlight++;
     try {
       result = await fetch(toFetch.map((i) => addresses[i] as CacheAddress), this.trace);
     } catch (error) {
@@ -139,6 +174,8 @@ export class CacheSession {
         });
       }
       return out;
+    } finally {
+      if (--this.fetchesInFlight === 0 && this.pendingReads) this.wake?.();
     }
 
     const fresh = freshMs(result.maxAgeSeconds);
@@ -179,14 +216,16 @@ export class CacheSession {
     return new Promise((resolve) => {
       if (!this.pendingReads) {
         this.pendingReads = [];
-        queueMicrotask(() => this.sendReads());
+        // Without a scheduler (a session used on its own), a tick's lookups go together.
+        if (!this.wake) queueMicrotask(() => this.sendReads());
       }
       this.pendingReads.push({ addresses, resolve });
     });
   }
 
   private sendReads(): void {
-    const reads = this.pendingReads ?? [];
+    const reads = this.pendingReads;
+    if (!reads) return;
     this.pendingReads = null;
     const all = reads.flatMap((r) => r.addresses);
     this.stats.redisReads++;

@@ -97,10 +97,11 @@ export class EntityCache {
     const policy = POLICIES[address.family];
     const ownerKey = localKey({ family: address.family, owner: address.owner });
     if (this.log.knownInvalidatedSince(ownerKey, entry.s)) return null;
-    const ttlMs = entry.f - this.now() + retentionMs(policy);
+    const expiresAt = entry.f + retentionMs(policy);
+    const ttlMs = expiresAt - this.now();
     if (ttlMs <= 0) return null;
     const text = JSON.stringify(entry);
-    this.l1.set(localKey(address), entry, text.length, ttlMs, policy.hashed ? ownerKey : undefined);
+    this.l1.set(localKey(address), entry, text.length, expiresAt, policy.hashed ? ownerKey : undefined);
     return { text, ttlMs };
   }
 

@@ -3,7 +3,9 @@
  *
  * Values are kept parsed, so a warm hit costs a Map lookup and no JSON work.
  * Each entry is weighed by its serialised size (computed once, when it is
- * stored). Entries of hashed families (pages of a product's reviews, of a
+ * stored). Expiry is checked here against the entry's own deadline rather than
+ * with the LRU's TTL machinery, which costs a clock read and bookkeeping on
+ * every hit. Entries of hashed families (pages of a product's reviews, of a
  * user's orders) are indexed by owner, so evicting "every review page of
  * p-0001" is one index lookup, not a scan.
  */
@@ -11,7 +13,7 @@ import { LRUCache } from 'lru-cache';
 import type { Entry } from './entry';
 
 export class MemoryTier {
-  private readonly lru: LRUCache<string, { entry: Entry; owner: string | undefined }>;
+  private readonly lru: LRUCache<string, { entry: Entry; owner: string | undefined; expiresAt: number }>;
   private readonly byOwner = new Map<string, Set<string>>();
 
   constructor(maxBytes: number) {
@@ -27,14 +29,19 @@ export class MemoryTier {
     });
   }
 
-  get(key: string): Entry | undefined {
-    return this.lru.get(key)?.entry;
+  get(key: string, now: number): Entry | undefined {
+    const held = this.lru.get(key);
+    if (held === undefined) return undefined;
+    if (held.expiresAt <= now) {
+      this.lru.delete(key);
+      return undefined;
+    }
+    return held.entry;
   }
 
-  /** `owner` groups the keys of one hashed owner (e.g. `reviews:p-0001`). */
-  set(key: string, entry: Entry, bytes: number, ttlMs: number, owner?: string): void {
-    if (ttlMs <= 0) return;
-    this.lru.set(key, { entry, owner }, { size: Math.max(1, bytes), ttl: ttlMs });
+  /** `owner` groups the keys of one hashed owner (e.g. `reviews:p-0001`); kept until `expiresAt` (ms since epoch). */
+  set(key: string, entry: Entry, bytes: number, expiresAt: number, owner?: string): void {
+    this.lru.set(key, { entry, owner, expiresAt }, { size: Math.max(1, bytes) });
     if (owner !== undefined) {
       let keys = this.byOwner.get(owner);
       if (!keys) this.byOwner.set(owner, (keys = new Set()));

@@ -2,8 +2,8 @@
  * The whole-response cache: for anonymous queries whose every field is
  * public, the finished result, keyed by frontend, operation (hash and name),
  * variables and locale, for the max-age the schema's `@cacheControl` hints
- * allow (Apollo's cache-control plugin computes it; it also sets the
- * `Cache-Control` header, so a CDN can cache GET responses the same way).
+ * allow (see cachePolicy.ts; the same policy sets the `Cache-Control` header,
+ * so a CDN can cache GET responses the same way).
  *
  * Never cached: signed-in requests (they bypass the cache both ways),
  * mutations, responses with errors or with stale-if-error data, anything with
@@ -58,9 +58,15 @@ export function responseCachePlugin(
           }
           served = true;
           ctx.trace.responseCache = 'hit';
-          rc.overallCachePolicy.replace({ maxAge: Math.max(0, Math.floor(stored.maxAge - age)), scope: 'PUBLIC' });
+          const remaining = Math.max(0, Math.floor(stored.maxAge - age));
           return {
-            http: { status: undefined, headers: new HeaderMap([['age', String(Math.floor(age))]]) },
+            http: {
+              status: undefined,
+              headers: new HeaderMap([
+                ['age', String(Math.floor(age))],
+                ['cache-control', remaining > 0 ? `max-age=${remaining}, public` : 'no-store'],
+              ]),
+            },
             body: { kind: 'single', singleResult: { data: stored.data } },
           };
         },
@@ -69,7 +75,7 @@ export function responseCachePlugin(
           if (served || key === null) return;
           const { body } = rc.response;
           if (body.kind !== 'single' || body.singleResult.errors?.length || !body.singleResult.data) return;
-          const policy = rc.overallCachePolicy.policyIfCacheable();
+          const policy = rc.contextValue.trace.cachePolicy;
           const session = rc.contextValue.cache;
           if (!policy || policy.scope === 'PRIVATE' || session.staleIfError.length > 0) return;
           const stored: StoredResponse = {

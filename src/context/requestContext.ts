@@ -7,6 +7,7 @@
  * it are per request (see domain/loaders.ts); the downstream clients are
  * shared by all requests of a gateway.
  */
+import type { CachePolicy } from '../cache/cachePolicy';
 import type { CacheSession } from '../cache/cacheSession';
 import type { Frontend } from '../config';
 import type { EntityCache } from '../cache/entityCache';
@@ -39,4 +40,6 @@ export interface RequestTrace extends CallTrace {
   operationName: string | null;
   /** What the response cache did for this request. */
   responseCache?: 'hit' | 'miss' | 'bypass';
+  /** The document's cache policy (null: not cacheable), once the operation is resolved. */
+  cachePolicy?: CachePolicy | null;
 }

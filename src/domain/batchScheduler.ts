@@ -56,6 +56,14 @@ export class BatchScheduler {
   private readonly inFlight = new Map<LoaderName, number>();
   private armed = false;
 
+  /** `afterFlush` runs once the batches of a flush have been sent (the cache sends its held Redis reads then). */
+  constructor(private readonly afterFlush?: () => void) {}
+
+  /** Asks for a flush even with no batch pending (the cache has reads to send). */
+  wake(): void {
+    this.arm();
+  }
+
   /** The `batchScheduleFn` for the loader called `name`. */
   scheduleFn(name: LoaderName): (dispatch: () => void) => void {
     return (dispatch) => {
@@ -98,5 +106,6 @@ export class BatchScheduler {
     }
     this.pending = held;
     for (const batch of batches) if (!held.includes(batch)) batch.dispatch();
+    this.afterFlush?.();
   };
 }

@@ -14,10 +14,16 @@
  * contract's 100 ids. Reads without a batch endpoint (a listing page, a review
  * page, recommendations, an order page) still go through a loader, so they
  * are deduplicated and scheduled by the same `BatchScheduler`.
+ *
+ * The warm path skips all of that: `load` first asks the session for a fresh
+ * L1 entry and, on a hit, returns the value itself, synchronously. Resolvers
+ * are written to stay synchronous when their inputs are (see
+ * resolvers/maybe.ts), so a fully warm request resolves without promises,
+ * and a DataLoader is only created once a loader first misses.
  */
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { CacheSession } from '../cache/cacheSession';
+import { MISS, type CacheSession } from '../cache/cacheSession';
 import type { Fetch } from '../cache/entityCache';
 import { localKey, publicProfile, type CacheAddress, type Family, type PublicProfile } from '../cache/policies';
 import type { Downstream } from '../downstream';
@@ -63,20 +69,28 @@ export interface RecommendationsKey {
   limit: number;
 }
 
+/** A read that answers at once from L1 when it can; otherwise batched, cached and deduplicated. */
+export interface EntityLoader<K, V> {
+  load(key: K): V | Promise<V>;
+  /** Values (or per-key errors) in key order; synchronous when every key is a warm hit. */
+  loadMany(keys: readonly K[]): (V | Error)[] | Promise<(V | Error)[]>;
+  prime(key: K, value: V): void;
+}
+
 export interface Loaders {
-  product: DataLoader<string, DownstreamProduct | null>;
-  stock: DataLoader<string, DownstreamStockLevel | null>;
-  rating: DataLoader<string, DownstreamRatingSummary | null>;
+  product: EntityLoader<string, DownstreamProduct | null>;
+  stock: EntityLoader<string, DownstreamStockLevel | null>;
+  rating: EntityLoader<string, DownstreamRatingSummary | null>;
   /** Public profiles (no email), shared by every user through the cache. */
-  user: DataLoader<string, PublicProfile | null>;
+  user: EntityLoader<string, PublicProfile | null>;
   /** The signed-in user's own account, with personal data: never cached. */
   account: DataLoader<string, DownstreamUser | null>;
-  categories: DataLoader<'all', CategoryIndex>;
-  listing: DataLoader<ListingKey, PageRead<DownstreamProduct>, string>;
-  reviewPage: DataLoader<ReviewPageKey, PageRead<DownstreamReview> | null, string>;
-  recommendations: DataLoader<RecommendationsKey, string[], string>;
+  categories: EntityLoader<'all', CategoryIndex>;
+  listing: EntityLoader<ListingKey, PageRead<DownstreamProduct>>;
+  reviewPage: EntityLoader<ReviewPageKey, PageRead<DownstreamReview> | null>;
+  recommendations: EntityLoader<RecommendationsKey, string[]>;
   /** Private: cached per user (the key holds the verified user id), evicted by that user's orders. */
-  orderPage: DataLoader<OrderPageKey, PageRead<DownstreamOrder>, string>;
+  orderPage: EntityLoader<OrderPageKey, PageRead<DownstreamOrder>>;
 }
 
 /** One category index per cached category list: built once, reused while the list is cached. */
@@ -94,18 +108,66 @@ function digest(text: string): string {
 }
 
 export function createLoaders(downstream: Downstream, trace: CallTrace, cache: CacheSession): Loaders {
-  const scheduler = new BatchScheduler();
+  // The cache's Redis reads of a dependency level go out at the end of a flush, together.
+  const scheduler = new BatchScheduler(() => cache.sendHeldReads());
+  cache.attachScheduler(() => scheduler.wake());
 
   /**
-   * A loader over a batch endpoint, read through the cache: answers come back
-   * unordered with unknown ids left out, which the cache remembers as negative entries.
+   * Puts the warm path in front of a DataLoader made on first need. `where`
+   * names the entry of a key; an entry's value is the loader's value.
    */
-  function batchLoader<V>(
+  function warm<K, V, S = V>(
+    family: Family,
+    where: (key: K) => CacheAddress,
+    make: () => DataLoader<K, S, string>,
+    fromStored: (stored: S) => V = (v) => v as unknown as V,
+  ): EntityLoader<K, V> {
+    let loader: DataLoader<K, S, string> | undefined;
+    const slow = () => (loader ??= make());
+    const peek = (key: K): unknown => {
+      const address = where(key);
+      const local = localKey(address);
+      return cache.peek(local, address.field === undefined ? local : localKey({ family, owner: address.owner }));
+    };
+    return {
+      load(key) {
+        const hit = peek(key);
+        if (hit !== MISS) return fromStored(hit as S);
+        return slow().load(key).then(fromStored);
+      },
+      loadMany(keys) {
+        const out: (V | Error)[] = new Array(keys.length);
+        let missing: number[] | undefined;
+        for (let i = 0; i < keys.length; i++) {
+          const hit = peek(keys[i] as K);
+          if (hit === MISS) (missing ??= []).push(i);
+          else out[i] = fromStored(hit as S);
+        }
+        if (!missing) return out;
+        const misses = missing;
+        return slow()
+          .loadMany(misses.map((i) => keys[i] as K))
+          .then((values) => {
+            misses.forEach((i, j) => {
+              const value = values[j] as S | Error;
+              out[i] = value instanceof Error ? value : fromStored(value);
+            });
+            return out;
+          });
+      },
+      prime(key, value) {
+        slow().prime(key, value as unknown as S);
+      },
+    };
+  }
+
+  /** A batch endpoint read through the cache: unknown ids are remembered as negative entries. */
+  function batch<V>(
     name: LoaderName,
     family: Family,
     fetch: (ids: string[], trace: CallTrace) => Promise<{ value: V[]; maxAgeSeconds: number | null }>,
     keyOf: (value: V) => string,
-  ): DataLoader<string, V | null> {
+  ): EntityLoader<string, V | null> {
     const read: Fetch<V> = async (missing, callTrace) => {
       const { value, maxAgeSeconds } = await fetch(
         missing.map((a) => a.owner),
@@ -115,41 +177,55 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
       for (const item of value) values.set(localKey({ family, owner: keyOf(item) }), item);
       return { values, maxAgeSeconds };
     };
-    return new DataLoader<string, V | null>(
-      scheduler.track(name, (keys) => cache.readThrough(family, keys.map((owner) => ({ family, owner })), read)),
-      { maxBatchSize: MAX_BATCH, batchScheduleFn: scheduler.scheduleFn(name) },
+    return warm<string, V | null>(
+      family,
+      (owner) => ({ family, owner }),
+      () =>
+        new DataLoader<string, V | null>(
+          scheduler.track(name, (keys) => cache.readThrough(family, keys.map((owner) => ({ family, owner })), read)),
+          { maxBatchSize: MAX_BATCH, batchScheduleFn: scheduler.scheduleFn(name) },
+        ),
     );
   }
 
-  /** A loader over an endpoint without a batch form: one cached read per distinct key, in parallel. */
-  function eachLoader<K, V>(
+  /** An endpoint without a batch form read through the cache: one read per distinct key, in parallel. */
+  function each<K, V, S = V>(
     name: LoaderName,
     family: Family,
-    address: (key: K) => CacheAddress,
-    fetch: (key: K, trace: CallTrace) => Promise<{ value: V; maxAgeSeconds: number | null }>,
-  ): DataLoader<K, V, string> {
-    return new DataLoader<K, V, string>(
-      scheduler.track(name, (keys) =>
-        Promise.all(
-          keys.map(async (key) => {
-            const where = address(key);
-            const [result] = await cache.readThrough<V>(family, [where], async (_missing, callTrace) => {
-              const { value, maxAgeSeconds } = await fetch(key, callTrace);
-              return { values: new Map([[localKey(where), value]]), maxAgeSeconds };
-            });
-            return result as V | Error;
-          }),
+    where: (key: K) => CacheAddress,
+    fetch: (key: K, trace: CallTrace) => Promise<{ value: S; maxAgeSeconds: number | null }>,
+    fromStored?: (stored: S) => V,
+  ): EntityLoader<K, V> {
+    return warm<K, V, S>(
+      family,
+      where,
+      () =>
+        new DataLoader<K, S, string>(
+          scheduler.track(name, (keys) =>
+            Promise.all(
+              keys.map(async (key) => {
+                const address = where(key);
+                const [result] = await cache.readThrough<S>(family, [address], async (_missing, callTrace) => {
+                  const { value, maxAgeSeconds } = await fetch(key, callTrace);
+                  return { values: new Map([[localKey(address), value]]), maxAgeSeconds };
+                });
+                return result as S | Error;
+              }),
+            ),
+          ),
+          { batchScheduleFn: scheduler.scheduleFn(name), cacheKeyFn: (key) => localKey(where(key)) },
         ),
-      ),
-      { batchScheduleFn: scheduler.scheduleFn(name), cacheKeyFn: (key) => localKey(address(key)) },
+      fromStored,
     );
   }
 
+  const pageField = (cursor: string | undefined, limit: number) => `${cursor === undefined ? '' : digest(cursor)}|${limit}`;
+
   return {
-    product: batchLoader('product', 'product', (ids, t) => downstream.catalog.productsByIds(ids, t), (p) => p.id),
-    stock: batchLoader('stock', 'stock', (skus, t) => downstream.inventory.stockBySkus(skus, t), (s) => s.sku),
-    rating: batchLoader('rating', 'rating', (ids, t) => downstream.reviews.ratings(ids, t), (r) => r.productId),
-    user: batchLoader(
+    product: batch('product', 'product', (ids, t) => downstream.catalog.productsByIds(ids, t), (p) => p.id),
+    stock: batch('stock', 'stock', (skus, t) => downstream.inventory.stockBySkus(skus, t), (s) => s.sku),
+    rating: batch('rating', 'rating', (ids, t) => downstream.reviews.ratings(ids, t), (r) => r.productId),
+    user: batch(
       'user',
       'user',
       async (ids, t) => {
@@ -165,8 +241,14 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
       }),
       { batchScheduleFn: scheduler.scheduleFn('user') },
     ),
-    categories: categoriesLoader(),
-    listing: eachLoader<ListingKey, PageRead<DownstreamProduct>>(
+    categories: each<'all', CategoryIndex, DownstreamCategory[]>(
+      'categories',
+      'categories',
+      () => ({ family: 'categories', owner: 'all' }),
+      (_key, t) => downstream.catalog.categories(t),
+      categoryIndex,
+    ),
+    listing: each<ListingKey, PageRead<DownstreamProduct>>(
       'listing',
       'listing',
       (k) => ({ family: 'listing', owner: digest(`${k.categoryId ?? ''}|${k.search ?? ''}|${k.cursor ?? ''}|${k.limit}`) }),
@@ -175,41 +257,27 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
         return 'rejected' in read ? { value: read, maxAgeSeconds: null } : read;
       },
     ),
-    reviewPage: eachLoader<ReviewPageKey, PageRead<DownstreamReview> | null>(
+    reviewPage: each<ReviewPageKey, PageRead<DownstreamReview> | null>(
       'reviewPage',
       'reviews',
-      (k) => ({ family: 'reviews', owner: k.productId, field: `${k.cursor === undefined ? '' : digest(k.cursor)}|${k.limit}` }),
+      (k) => ({ family: 'reviews', owner: k.productId, field: pageField(k.cursor, k.limit) }),
       async (key, t) => {
         const read = await downstream.reviews.reviewsPage(key.productId, key.cursor, key.limit, t);
         return read === null || 'rejected' in read ? { value: read, maxAgeSeconds: null } : read;
       },
     ),
-    recommendations: eachLoader<RecommendationsKey, string[]>(
+    recommendations: each<RecommendationsKey, string[]>(
       'recommendations',
       'recommendations',
       (k) => ({ family: 'recommendations', owner: `${k.productId}|${k.limit}` }),
       (key, t) => downstream.recommendations.related(key.productId, key.limit, t),
     ),
-    orderPage: eachLoader<OrderPageKey, PageRead<DownstreamOrder>>(
+    orderPage: each<OrderPageKey, PageRead<DownstreamOrder>>(
       'orderPage',
       'orders',
       // Private: the owner is the verified user's id (see cache/policies.ts).
-      (k) => ({ family: 'orders', owner: k.userId, field: `${k.cursor === undefined ? '' : digest(k.cursor)}|${k.limit}` }),
+      (k) => ({ family: 'orders', owner: k.userId, field: pageField(k.cursor, k.limit) }),
       async (key, t) => ({ value: await downstream.orders.ordersPage(key.userId, key.cursor, key.limit, t), maxAgeSeconds: null }),
     ),
   };
-
-  /** The category tree, cached as the service's list and indexed once per cached list. */
-  function categoriesLoader(): DataLoader<'all', CategoryIndex> {
-    const list = eachLoader<'all', DownstreamCategory[]>(
-      'categories',
-      'categories',
-      () => ({ family: 'categories', owner: 'all' }),
-      (_key, t) => downstream.catalog.categories(t),
-    );
-    return new DataLoader<'all', CategoryIndex>(async (keys) => {
-      const categories = await list.load('all');
-      return keys.map(() => categoryIndex(categories));
-    });
-  }
 }

@@ -15,7 +15,8 @@
  * (test/graphqlHttpAudit.test.ts lists the SHOULD/MAY left failing, and why).
  */
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { documentCachePolicy } from '../cache/cachePolicy';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Frontend } from '../config';
@@ -79,14 +80,23 @@ function requestPlugin(production: boolean): ApolloServerPlugin<RequestContext> 
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operationName }) {
+        async didResolveOperation({ contextValue, operationName, document, schema }) {
           contextValue.trace.operationName = operationName ?? null;
+          contextValue.trace.cachePolicy = documentCachePolicy(schema, document);
         },
         async willSendResponse({ contextValue, response }) {
           const session = contextValue.cache;
           session.flush();
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
+          // Cache-Control for HTTP caches (a CDN in front of GET), from the document's hints.
+          const policy = contextValue.trace.cachePolicy;
+          if (!response.http.headers.has('cache-control')) {
+            response.http.headers.set(
+              'cache-control',
+              policy && !result.errors ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store',
+            );
+          }
           if (session.staleIfError.length > 0) result.extensions = { ...result.extensions, staleIfError: session.staleIfError };
           if (!production) {
             result.extensions = {
@@ -112,8 +122,12 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
     // cross-site request that runs an operation (see README, GraphQL over HTTP).
     csrfPrevention: true,
     persistedQueries: { cache: options.persistedQueries, ttl: 24 * 3600 },
+    // Compact JSON: Apollo pretty-prints by default, which costs CPU and bytes on every response.
+    stringifyResult: (value) => JSON.stringify(value),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // Cache policies come from the document, computed once (cache/cachePolicy.ts), not per field.
+      ApolloServerPluginCacheControlDisabled(),
       ...(options.responses ? [responseCachePlugin(frontend, options.responses, options.cache.log, options.cache.now)] : []),
       requestPlugin(production),
     ],

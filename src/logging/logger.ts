@@ -29,7 +29,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: undefined,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      // Epoch milliseconds: formatting an ISO date per line is measurable on the hot path.
+      timestamp: pino.stdTimeFunctions.epochTime,
     },
     destination,
   );

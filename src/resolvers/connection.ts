@@ -10,6 +10,7 @@
 import { decodeCursor, encodeCursor, type CursorKind } from '../domain/cursor';
 import type { PageRead } from '../domain/loaders';
 import { badUserInput, quote } from '../errors/catalogue';
+import { then, type Maybe } from './maybe';
 import type { ConnectionParent, EdgeParent } from './parents';
 
 /** The largest page a service returns. */
@@ -26,22 +27,32 @@ export function pageSize(first: number | null | undefined, fallback: number, max
   return size;
 }
 
-export async function paginate<T>(
+export function paginate<T>(
   kind: CursorKind,
   first: number,
   after: string | null | undefined,
-  read: (page: string | undefined, limit: number) => Promise<PageRead<T> | null>,
-): Promise<ConnectionParent<T>> {
+  read: (page: string | undefined, limit: number) => Maybe<PageRead<T> | null>,
+): Maybe<ConnectionParent<T>> {
   const start = decodeCursor(kind, after);
   const edges: EdgeParent<T>[] = [];
   let page = start.page;
   let skip = start.skip;
   let hasNextPage = false;
+  let reads = 0;
 
-  for (let reads = 0; first > 0 && edges.length < first && reads < MAX_READS; reads++) {
-    const limit = Math.min(SERVICE_PAGE_MAX, skip + first - edges.length);
-    const result = await read(page, limit);
-    if (result === null) break;
+  const done = (): ConnectionParent<T> => ({
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: start.page !== undefined || start.skip > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  });
+
+  // One service page per step; synchronous as long as the pages are (warm cache).
+  const step = (result: PageRead<T> | null): Maybe<ConnectionParent<T>> => {
+    if (result === null) return done();
     if ('rejected' in result) {
       throw badUserInput(`\`after\` is not a position the ${kind} list knows (${result.rejected}); received ${quote(after)}.`, 'after');
     }
@@ -51,9 +62,9 @@ export async function paginate<T>(
     }
     if (index < result.items.length) {
       hasNextPage = true;
-      break;
+      return done();
     }
-    if (result.nextCursor === null) break;
+    if (result.nextCursor === null) return done();
     page = result.nextCursor;
     skip = 0;
     if (edges.length >= first) {
@@ -61,16 +72,16 @@ export async function paginate<T>(
       const last = edges[edges.length - 1] as EdgeParent<T>;
       last.cursor = encodeCursor(kind, { page, skip: 0 });
       hasNextPage = true;
+      return done();
     }
-  }
-
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage,
-      hasPreviousPage: start.page !== undefined || start.skip > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
+    return next();
   };
+
+  const next = (): Maybe<ConnectionParent<T>> => {
+    if (first <= 0 || reads >= MAX_READS) return done();
+    reads++;
+    return then(read(page, Math.min(SERVICE_PAGE_MAX, skip + first - edges.length)), step);
+  };
+
+  return next();
 }

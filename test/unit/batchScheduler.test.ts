@@ -101,8 +101,8 @@ describe('ratings wait for recommendations in flight', () => {
   it('the held rating is not even sent until the recommendations have answered', async () => {
     demo.setKnobs({ latencyMs: 150 }, 'recommendations');
     const { order, track } = settleOrder();
-    const rating = track('rating', loaders.rating.load(pid(1)));
-    await track('recommendations', loaders.recommendations.load({ productId: pid(1), limit: 4 }));
+    const rating = track('rating', Promise.resolve(loaders.rating.load(pid(1))));
+    await track('recommendations', Promise.resolve(loaders.recommendations.load({ productId: pid(1), limit: 4 })));
     // Sent eagerly, the rating would have been logged ~150 ms ago.
     expect(callsTo('GET /ratings')).toHaveLength(0);
     await rating;
@@ -124,8 +124,8 @@ describe('a rating with no feeder in flight goes at once', () => {
   it('is sent in the first flush and settles before a slow non-feeder load', async () => {
     demo.setKnobs({ latencyMs: 250 }, 'catalog');
     const { order, track } = settleOrder();
-    const product = track('product', loaders.product.load(pid(2)));
-    const rating = track('rating', loaders.rating.load(pid(1)));
+    const product = track('product', Promise.resolve(loaders.product.load(pid(2))));
+    const rating = track('rating', Promise.resolve(loaders.rating.load(pid(1))));
     await rating;
     // The rating answered while the (non-feeding) product call is still out.
     expect(order).toEqual(['rating']);
@@ -141,8 +141,8 @@ describe('stock waits for a listing in flight', () => {
     demo.setKnobs({ latencyMs: 100 }, 'catalog');
     const early = demo.data.products[0] as DownstreamProduct;
     const { order, track } = settleOrder();
-    const stock = track('stock', loaders.stock.load(early.sku));
-    const page = await track('listing', loaders.listing.load({ limit: 5 }));
+    const stock = track('stock', Promise.resolve(loaders.stock.load(early.sku)));
+    const page = await track('listing', Promise.resolve(loaders.listing.load({ limit: 5 })));
     if ('rejected' in page) throw new Error(page.rejected);
     const skus = page.items.map((p) => p.sku);
     expect(skus).toEqual(demo.data.productsNewestFirst.slice(0, 5).map((p) => p.sku));
@@ -158,8 +158,8 @@ describe('stock waits for a listing in flight', () => {
   it('a user load does not wait for a listing (not its feeder)', async () => {
     demo.setKnobs({ latencyMs: 150 }, 'catalog');
     const { order, track } = settleOrder();
-    const listing = track('listing', loaders.listing.load({ limit: 3 }));
-    await track('user', loaders.user.load('u-0001'));
+    const listing = track('listing', Promise.resolve(loaders.listing.load({ limit: 3 })));
+    await track('user', Promise.resolve(loaders.user.load('u-0001')));
     expect(order).toEqual(['user']);
     await listing;
     expect(order).toEqual(['user', 'listing']);

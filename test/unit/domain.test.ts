@@ -25,15 +25,16 @@ function thrown(fn: () => unknown): GraphQLError {
   throw new Error('expected a GraphQLError');
 }
 
-async function rejected(promise: Promise<unknown>): Promise<GraphQLError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLError);
-  return error as GraphQLError;
+/** The GraphQLError a call fails with, thrown at once or as a rejection (paginate is synchronous when it can be). */
+async function rejected(call: () => unknown): Promise<GraphQLError> {
+  let outcome: unknown;
+  try {
+    outcome = await call();
+  } catch (error) {
+    expect(error).toBeInstanceOf(GraphQLError);
+    return error as GraphQLError;
+  }
+  throw new Error(`expected a rejection, got ${JSON.stringify(outcome)}`);
 }
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -248,7 +249,7 @@ describe('paginate: edge cases', () => {
     const conn = await paginate('products', 0, encodeCursor('products', { page: 'o:3', skip: 0 }), list.read);
     expect(conn.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null });
     expect(list.reads).toEqual([]);
-    await rejected(paginate('products', 0, 'garbage', list.read));
+    await rejected(() => paginate('products', 0, 'garbage', list.read));
   });
 
   it('an empty list', async () => {
@@ -266,14 +267,14 @@ describe('paginate: edge cases', () => {
 
   it('a reader returning {rejected} → BAD_USER_INPUT on `after`', async () => {
     const after = encodeCursor('reviews', { page: 'stale', skip: 0 });
-    const error = await rejected(paginate('reviews', 5, after, async () => ({ rejected: 'cursor is not valid' })));
+    const error = await rejected(() => paginate('reviews', 5, after, async () => ({ rejected: 'cursor is not valid' })));
     expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
     expect(error.message).toBe(`\`after\` is not a position the reviews list knows (cursor is not valid); received "${after}".`);
   });
 
   it('a cursor of another kind is refused before any read', async () => {
     const list = serviceList(10);
-    const error = await rejected(paginate('orders', 5, encodeCursor('products', { page: undefined, skip: 1 }), list.read));
+    const error = await rejected(() => paginate('orders', 5, encodeCursor('products', { page: undefined, skip: 1 }), list.read));
     expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
     expect(list.reads).toEqual([]);
   });

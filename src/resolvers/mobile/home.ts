@@ -3,8 +3,8 @@
  * top-level categories, and the viewer's latest orders (none when anonymous,
  * at no downstream cost).
  */
-import { cacheControlFromInfo } from '@apollo/cache-control-types';
 import { pageSize } from '../connection';
+import { then } from '../maybe';
 import type { HomeResolvers, QueryResolvers } from '../generated';
 
 export const homeQueryResolvers: QueryResolvers = {
@@ -12,22 +12,18 @@ export const homeQueryResolvers: QueryResolvers = {
 };
 
 export const homeResolvers: HomeResolvers = {
-  featured: async (_home, { first }, ctx) => {
+  featured: (_home, { first }, ctx) => {
     const limit = pageSize(first, 8, ctx.maxPageSize);
     if (limit === 0) return [];
-    const page = await ctx.loaders.listing.load({ limit });
-    if ('rejected' in page) return [];
-    for (const product of page.items) ctx.loaders.product.prime(product.id, product);
-    return page.items;
+    return then(ctx.loaders.listing.load({ limit }), (page) => ('rejected' in page ? [] : page.items));
   },
-  categories: async (_home, _args, ctx) => (await ctx.loaders.categories.load('all')).roots,
-  recentOrders: async (_home, { first }, ctx, info) => {
+  categories: (_home, _args, ctx) => then(ctx.loaders.categories.load('all'), (index) => index.roots),
+  recentOrders: (_home, { first }, ctx) => {
+    // Anonymous: nothing private. Signed in: the response is the user's alone, and
+    // signed-in responses are never cached and are sent `private, no-store`.
     if (!ctx.viewer) return [];
-    // The user's own orders: this response is for them alone.
-    cacheControlFromInfo(info).setCacheHint({ maxAge: 0, scope: 'PRIVATE' });
     const limit = pageSize(first, 3, ctx.maxPageSize);
     if (limit === 0) return [];
-    const page = await ctx.loaders.orderPage.load({ userId: ctx.viewer.userId, limit });
-    return 'rejected' in page ? [] : page.items;
+    return then(ctx.loaders.orderPage.load({ userId: ctx.viewer.userId, limit }), (page) => ('rejected' in page ? [] : page.items));
   },
 };

@@ -4,13 +4,14 @@
  * breadcrumb are lookups in its index.
  */
 import type { CategoryResolvers } from '../generated';
+import { then } from '../maybe';
 
 export const categoryResolvers: CategoryResolvers = {
   id: (category) => category.id,
   name: (category) => category.name,
   slug: (category) => category.slug,
-  parent: async (category, _args, ctx) =>
-    category.parentId === null ? null : (await ctx.loaders.categories.load('all')).get(category.parentId),
-  children: async (category, _args, ctx) => (await ctx.loaders.categories.load('all')).children(category.id),
-  breadcrumb: async (category, _args, ctx) => (await ctx.loaders.categories.load('all')).breadcrumb(category.id),
+  parent: (category, _args, ctx) =>
+    category.parentId === null ? null : then(ctx.loaders.categories.load('all'), (index) => index.get(category.parentId as string)),
+  children: (category, _args, ctx) => then(ctx.loaders.categories.load('all'), (index) => index.children(category.id)),
+  breadcrumb: (category, _args, ctx) => then(ctx.loaders.categories.load('all'), (index) => index.breadcrumb(category.id)),
 };

@@ -13,24 +13,22 @@ import type { RequestContext } from '../../context/requestContext';
 import { pageSize } from '../connection';
 import type { ProductResolvers } from '../generated';
 import type { ProductParent } from '../parents';
+import { both, then, type Maybe } from '../maybe';
 import { prefetch } from '../prefetch';
 
 /** The recommendations service answers at most 50 ids. */
 const MAX_RECOMMENDATIONS = 50;
 
-export function productOf(parent: ProductParent, ctx: RequestContext): DownstreamProduct | Promise<DownstreamProduct> {
+export function productOf(parent: ProductParent, ctx: RequestContext): Maybe<DownstreamProduct> {
   if (parent.sku !== undefined) return parent;
-  return ctx.loaders.product.load(parent.id).then((product) => {
+  return then(ctx.loaders.product.load(parent.id), (product) => {
     if (!product) throw new GraphQLError(`Product ${parent.id} is no longer in the catalog.`, { extensions: { code: ErrorCode.NOT_FOUND } });
     return product;
   });
 }
 
 function field<K extends keyof DownstreamProduct>(key: K) {
-  return (parent: ProductParent, _args: unknown, ctx: RequestContext) => {
-    const product = productOf(parent, ctx);
-    return product instanceof Promise ? product.then((p) => p[key]) : product[key];
-  };
+  return (parent: ProductParent, _args: unknown, ctx: RequestContext) => then(productOf(parent, ctx), (p) => p[key]);
 }
 
 export const productResolvers: ProductResolvers = {
@@ -38,32 +36,30 @@ export const productResolvers: ProductResolvers = {
   sku: field('sku'),
   name: field('name'),
   brand: field('brand'),
-  price: async (parent, _args, ctx) => {
-    const product = await productOf(parent, ctx);
-    return { cents: product.priceCents, currency: product.currency };
-  },
-  image: async (parent, { size }, ctx) => {
-    const first = (await productOf(parent, ctx)).images[0];
-    return first ? sizedImage(first, size) : null;
-  },
-  category: async (parent, _args, ctx) => {
-    const [product, categories] = await Promise.all([productOf(parent, ctx), ctx.loaders.categories.load('all')]);
-    return categories.get(product.categoryId);
-  },
-  availability: async (parent, _args, ctx) => ctx.loaders.stock.load((await productOf(parent, ctx)).sku),
+  price: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => ({ cents: p.priceCents, currency: p.currency })),
+  image: (parent, { size }, ctx) =>
+    then(productOf(parent, ctx), (p) => {
+      const first = p.images[0];
+      return first ? sizedImage(first, size) : null;
+    }),
+  category: (parent, _args, ctx) =>
+    both(productOf(parent, ctx), ctx.loaders.categories.load('all'), (p, categories) => categories.get(p.categoryId)),
+  availability: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => ctx.loaders.stock.load(p.sku)),
   rating: (parent, _args, ctx) => ctx.loaders.rating.load(parent.id),
-  recommendations: async (parent, { first }, ctx, info) => {
+  recommendations: (parent, { first }, ctx, info) => {
     const limit = Math.min(pageSize(first, 8, ctx.maxPageSize), MAX_RECOMMENDATIONS);
     if (limit === 0) return [];
-    const ids = await ctx.loaders.recommendations.load({ productId: parent.id, limit });
-    // Their ratings (and any other id-only field) start now, in the same batch window as the products.
-    for (const id of ids) prefetch('Product', id, info, ctx);
-    const products = await ctx.loaders.product.loadMany(ids);
-    const found: DownstreamProduct[] = [];
-    for (const product of products) {
-      if (product instanceof Error) throw product;
-      if (product) found.push(product);
-    }
-    return found;
+    return then(ctx.loaders.recommendations.load({ productId: parent.id, limit }), (ids) => {
+      // Their ratings (and any other id-only field) start now, in the same batch window as the products.
+      for (const id of ids) prefetch('Product', id, info, ctx);
+      return then(ctx.loaders.product.loadMany(ids), (products) => {
+        const found: DownstreamProduct[] = [];
+        for (const product of products) {
+          if (product instanceof Error) throw product;
+          if (product) found.push(product);
+        }
+        return found;
+      });
+    });
   },
 };

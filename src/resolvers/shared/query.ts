@@ -5,7 +5,9 @@ import { isProductId } from '../../downstream/ids';
 import { badUserInput, quote } from '../../errors/catalogue';
 import { paginate, pageSize } from '../connection';
 import type { QueryResolvers } from '../generated';
+import { then } from '../maybe';
 import { prefetch } from '../prefetch';
+import type { DownstreamProduct } from '../../downstream/types';
 
 const MAX_SEARCH_LENGTH = 200;
 
@@ -17,12 +19,12 @@ export const queryResolvers: QueryResolvers = {
     return ctx.loaders.product.load(id);
   },
 
-  products: async (_root, { categoryId, search, first, after }, ctx) => {
+  products: (_root, { categoryId, search, first, after }, ctx) => {
     const size = pageSize(first, 20, ctx.maxPageSize);
     if (search != null && search.length > MAX_SEARCH_LENGTH) {
       throw badUserInput(`\`search\` must be at most ${MAX_SEARCH_LENGTH} characters; received ${search.length}.`, 'search');
     }
-    const connection = await paginate('products', size, after, (cursor, limit) =>
+    return paginate<DownstreamProduct>('products', size, after, (cursor, limit) =>
       ctx.loaders.listing.load({
         categoryId: categoryId ?? undefined,
         search: search ?? undefined,
@@ -30,14 +32,11 @@ export const queryResolvers: QueryResolvers = {
         limit,
       }),
     );
-    // Later fields asking for these products by id find them without a call.
-    for (const edge of connection.edges) ctx.loaders.product.prime(edge.node.id, edge.node);
-    return connection;
   },
 
-  categories: async (_root, _args, ctx) => (await ctx.loaders.categories.load('all')).all,
+  categories: (_root, _args, ctx) => then(ctx.loaders.categories.load('all'), (index) => index.all),
 
-  category: async (_root, { id }, ctx) => (await ctx.loaders.categories.load('all')).get(id),
+  category: (_root, { id }, ctx) => then(ctx.loaders.categories.load('all'), (index) => index.get(id)),
 
   // The viewer's own account carries personal data: read uncached, only for the verified user.
   me: (_root, _args, ctx, info) => {

@@ -4,23 +4,25 @@
  */
 import { paginate, pageSize } from '../connection';
 import type { ProductResolvers, ReviewConnectionResolvers } from '../generated';
+import { then } from '../maybe';
 import { productOf } from '../shared/product';
+import type { DownstreamReview } from '../../downstream/types';
 
 export const webProductResolvers: ProductResolvers = {
-  description: async (parent, _args, ctx) => (await productOf(parent, ctx)).description,
-  images: async (parent, _args, ctx) => (await productOf(parent, ctx)).images,
-  reviews: async (parent, { first, after }, ctx) => {
+  description: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => p.description),
+  images: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => p.images),
+  reviews: (parent, { first, after }, ctx) => {
     const size = pageSize(first, 10, ctx.maxPageSize);
-    const connection = await paginate('reviews', size, after, (cursor, limit) =>
+    const connection = paginate<DownstreamReview>('reviews', size, after, (cursor, limit) =>
       ctx.loaders.reviewPage.load({ productId: parent.id, cursor, limit }),
     );
-    return { ...connection, productId: parent.id };
+    return then(connection, (c) => ({ ...c, productId: parent.id }));
   },
 };
 
 export const reviewConnectionResolvers: ReviewConnectionResolvers = {
   // The rating summary counts every review; the same load serves Product.rating.
-  totalCount: async (connection, _args, ctx) => (await ctx.loaders.rating.load(connection.productId))?.count ?? 0,
+  totalCount: (connection, _args, ctx) => then(ctx.loaders.rating.load(connection.productId), (rating) => rating?.count ?? 0),
   edges: (connection) => connection.edges,
   pageInfo: (connection) => connection.pageInfo,
 };
