@@ -190,7 +190,7 @@ describe('stale-while-revalidate', () => {
       expect(result.body.extensions!.cache.misses).toBe(0);
     }
     const stockCalls = () => demo.requests().filter((r) => r.route === 'GET /stock').length;
-    await waitFor(() => stockCalls() === 1, 'the background refresh');
+    await waitFor(() => stockCalls() >= 1, 'the background refresh');
     await waitFor(async () => (await a.graphql('mobile', op.document, op.variables)).body.extensions!.cache.stale === 0, 'a fresh entry on A');
     await waitFor(async () => (await b.graphql('mobile', op.document, op.variables)).body.extensions!.cache.stale === 0, 'a fresh entry on B');
     expect(stockCalls()).toBe(1);

@@ -17,6 +17,7 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { documentCachePolicy } from '../cache/cachePolicy';
+import { compiledExecutor } from './compiledExecutor';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Frontend } from '../config';
@@ -115,7 +116,8 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
   const evict: RequestContext['evict'] = (owners) => cache.evict(owners);
 
   const apollo = new ApolloServer<RequestContext>({
-    schema: options.schema,
+    // Execution by graphql-jit (see compiledExecutor.ts); Apollo keeps everything else.
+    gateway: compiledExecutor(options.schema),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: !production,
     // Apollo's CSRF prevention stays on: a browser cannot send a "simple"
