@@ -3,7 +3,9 @@
  *
  * A service returns one `nextCursor` per page, but Relay gives every edge a
  * cursor. An edge's cursor therefore names the service page it came from and
- * how many items of that page to skip: `{ kind, page, skip }`, base64url JSON.
+ * how many items of that page to skip: `kind:skip:page`, base64url-encoded
+ * (the page, the service's own opaque cursor, comes last so it may hold any
+ * character).
  * The last edge of a page that has a next one gets `{ page: nextCursor, skip: 0 }`,
  * so the common "load more from endCursor" costs exactly one downstream page.
  * The kind stops a review cursor from being replayed on the product listing.
@@ -20,29 +22,16 @@ export interface CursorPosition {
 }
 
 export function encodeCursor(kind: CursorKind, position: CursorPosition): string {
-  const json = JSON.stringify({ k: kind, p: position.page ?? null, s: position.skip });
-  return Buffer.from(json).toString('base64url');
+  return Buffer.from(`${kind}:${position.skip}:${position.page === undefined ? '' : `=${position.page}`}`).toString('base64url');
 }
 
 export function decodeCursor(kind: CursorKind, cursor: string | null | undefined): CursorPosition {
   if (cursor === null || cursor === undefined) return { page: undefined, skip: 0 };
-  let parsed: unknown;
-  try {
-    parsed = cursor.length <= 1024 ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : null;
-  } catch {
-    parsed = null;
-  }
-  const value = parsed as { k?: unknown; p?: unknown; s?: unknown } | null;
-  if (
-    !value ||
-    value.k !== kind ||
-    (value.p !== null && typeof value.p !== 'string') ||
-    typeof value.s !== 'number' ||
-    !Number.isInteger(value.s) ||
-    value.s < 0 ||
-    value.s > 100
-  ) {
+  const text = cursor.length <= 1024 ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const match = /^([a-z]+):(\d{1,3}):(=[\s\S]*)?$/.exec(text);
+  const skip = match ? Number(match[2]) : -1;
+  if (!match || match[1] !== kind || skip > 100) {
     throw badUserInput(`\`after\` must be a cursor this API returned for ${kind}; received ${quote(cursor)}.`, 'after');
   }
-  return { page: (value.p as string | null) ?? undefined, skip: value.s };
+  return { page: match[3] === undefined ? undefined : match[3].slice(1), skip };
 }

@@ -21,7 +21,16 @@ export interface SizedImage {
   alt: string;
 }
 
+// A cached image payload never changes: its sized variants are built once.
+const sized = new WeakMap<DownstreamImage, Partial<Record<ImageSize, SizedImage>>>();
+
 export function sizedImage(image: DownstreamImage, size: ImageSize): SizedImage {
+  let variants = sized.get(image);
+  if (!variants) sized.set(image, (variants = {}));
+  return (variants[size] ??= buildSizedImage(image, size));
+}
+
+function buildSizedImage(image: DownstreamImage, size: ImageSize): SizedImage {
   const width = IMAGE_WIDTHS[size];
   const height = image.width > 0 ? Math.round((image.height * width) / image.width) : width;
   const hash = image.url.indexOf('#');

@@ -12,7 +12,7 @@ import type { DownstreamProduct } from '../../downstream/types';
 import type { RequestContext } from '../../context/requestContext';
 import { pageSize } from '../connection';
 import type { ProductResolvers } from '../generated';
-import type { ProductParent } from '../parents';
+import type { MoneyParent, ProductParent } from '../parents';
 import { both, then, type Maybe } from '../maybe';
 import { prefetch } from '../prefetch';
 
@@ -27,6 +27,15 @@ export function productOf(parent: ProductParent, ctx: RequestContext): Maybe<Dow
   });
 }
 
+// A cached product payload never changes: its price object is built once.
+const prices = new WeakMap<DownstreamProduct, MoneyParent>();
+
+function priceOf(product: DownstreamProduct): MoneyParent {
+  let price = prices.get(product);
+  if (!price) prices.set(product, (price = { cents: product.priceCents, currency: product.currency }));
+  return price;
+}
+
 function field<K extends keyof DownstreamProduct>(key: K) {
   return (parent: ProductParent, _args: unknown, ctx: RequestContext) => then(productOf(parent, ctx), (p) => p[key]);
 }
@@ -36,7 +45,7 @@ export const productResolvers: ProductResolvers = {
   sku: field('sku'),
   name: field('name'),
   brand: field('brand'),
-  price: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => ({ cents: p.priceCents, currency: p.currency })),
+  price: (parent, _args, ctx) => then(productOf(parent, ctx), priceOf),
   image: (parent, { size }, ctx) =>
     then(productOf(parent, ctx), (p) => {
       const first = p.images[0];
