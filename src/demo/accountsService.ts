@@ -11,7 +11,7 @@
  */
 
 import { USER_ID_PATTERN } from '../downstream/types';
-import { CACHE, cachedJson, isReply, itemsBody, notFound, ok, parseBatch, type ServiceDefinition } from './httpKit';
+import { batchBody, CACHE, cachedJson, isReply, notFound, ok, parseBatch, type ServiceDefinition } from './httpKit';
 import type { DemoData } from './seed';
 
 export function createAccountsService(data: DemoData): ServiceDefinition {
@@ -24,12 +24,7 @@ export function createAccountsService(data: DemoData): ServiceDefinition {
         handle({ query }) {
           const ids = parseBatch(query, 'ids', true);
           if (isReply(ids)) return ids;
-          const items: string[] = [];
-          for (const id of ids ?? []) {
-            const user = data.usersById.get(id);
-            if (user) items.push(cachedJson(user));
-          }
-          return ok(itemsBody(items), CACHE.users);
+          return ok(batchBody(ids ?? [], (id) => data.usersById.get(id), cachedJson), CACHE.users);
         },
       },
       {

@@ -17,6 +17,7 @@
 
 import { PRODUCT_ID_PATTERN } from '../downstream/types';
 import {
+  batchBody,
   CACHE,
   cachedJson,
   invalidInput,
@@ -53,14 +54,7 @@ export function createCatalogService(data: DemoData): ServiceDefinition {
         handle({ query }) {
           const ids = parseBatch(query, 'ids', false);
           if (isReply(ids)) return ids;
-          if (ids) {
-            const items: string[] = [];
-            for (const id of ids) {
-              const product = data.productsById.get(id);
-              if (product) items.push(cachedJson(product));
-            }
-            return ok(itemsBody(items, true), CACHE.products);
-          }
+          if (ids) return ok(batchBody(ids, (id) => data.productsById.get(id), cachedJson, true), CACHE.products);
           const q = query.q;
           if (q !== undefined && q.length > MAX_QUERY_LENGTH) {
             return invalidInput(`q must be at most ${MAX_QUERY_LENGTH} characters`, 'q');

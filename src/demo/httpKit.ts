@@ -197,6 +197,21 @@ export function paginate<T>(
 }
 
 /** `{"items":[…]}` of already-serialized items. */
+/** A batch read's body: each key's entity as JSON, unknown keys left out, as the contract says. */
+export function batchBody<T extends object>(
+  keys: readonly string[],
+  find: (key: string) => T | undefined,
+  json: (entity: T) => string,
+  withNextCursor = false,
+): string {
+  const items: string[] = [];
+  for (const key of keys) {
+    const entity = find(key);
+    if (entity) items.push(json(entity));
+  }
+  return itemsBody(items, withNextCursor);
+}
+
 export function itemsBody(jsonItems: readonly string[], withNextCursor = false): string {
   return `{"items":[${jsonItems.join(',')}]${withNextCursor ? ',"nextCursor":null' : ''}}`;
 }

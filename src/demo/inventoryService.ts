@@ -9,8 +9,8 @@
  *   GET /stock?skus=a,b,c   batch (max 100), unknown SKUs left out
  */
 
-import type { DownstreamStockLevel } from '../downstream/types';
-import { CACHE, isReply, ok, parseBatch, type ServiceDefinition } from './httpKit';
+import {
+  batchBody, CACHE, isReply, ok, parseBatch, type ServiceDefinition } from './httpKit';
 import type { DemoData } from './seed';
 
 export function createInventoryService(data: DemoData): ServiceDefinition {
@@ -23,12 +23,8 @@ export function createInventoryService(data: DemoData): ServiceDefinition {
         handle({ query }) {
           const skus = parseBatch(query, 'skus', true);
           if (isReply(skus)) return skus;
-          const items: DownstreamStockLevel[] = [];
-          for (const sku of skus ?? []) {
-            const level = data.stockBySku.get(sku);
-            if (level) items.push(level);
-          }
-          return ok(JSON.stringify({ items }), CACHE.stock);
+          // Stock levels are live (orders change them): serialised fresh, never from the JSON cache.
+          return ok(batchBody(skus ?? [], (sku) => data.stockBySku.get(sku), (level) => JSON.stringify(level)), CACHE.stock);
         },
       },
     ],

@@ -19,8 +19,9 @@
  *        honours `idempotency-key`
  */
 
-import { PRODUCT_ID_PATTERN, type DownstreamRatingSummary, type DownstreamReview } from '../downstream/types';
+import { PRODUCT_ID_PATTERN, type DownstreamReview } from '../downstream/types';
 import {
+  batchBody,
   CACHE,
   IdempotencyStore,
   cachedJson,
@@ -110,12 +111,8 @@ export function createReviewsService(data: DemoData): ServiceDefinition {
         handle({ query }) {
           const ids = parseBatch(query, 'productIds', true);
           if (isReply(ids)) return ids;
-          const items: DownstreamRatingSummary[] = [];
-          for (const id of ids ?? []) {
-            const summary = data.ratingsByProduct.get(id);
-            if (summary) items.push(summary);
-          }
-          return ok(JSON.stringify({ items }), CACHE.ratings);
+          // Rating summaries are live (reviews change them): serialised fresh.
+          return ok(batchBody(ids ?? [], (id) => data.ratingsByProduct.get(id), (summary) => JSON.stringify(summary)), CACHE.ratings);
         },
       },
       {

@@ -3,22 +3,7 @@
  * rating summaries, and writing, replacing and idempotently retrying a review.
  */
 import { startDemoServices, type DemoServices } from '../../src/demo/index';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-async function call(
-  url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
-): Promise<{ status: number; headers: Headers; json: Json; text: string }> {
-  const res = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...init.headers },
-    body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: JSON.parse(text) as Json };
-}
+import { call, type Json } from './http';
 
 let demo: DemoServices;
 let reviews: string;
