@@ -9,6 +9,7 @@ import Redis from 'ioredis';
 import { request } from 'undici';
 import { DEFAULT_CACHE, DEFAULT_DOWNSTREAM, type GatewayConfig } from '../src/config';
 import { startDemoServices, type DemoServices } from '../src/demo';
+import { encodeCursor } from '../src/domain/cursor';
 import { developmentToken } from '../src/tools/token';
 import { operation } from './helpers/contract';
 import { deleteUnder, keysUnder, PrivateRedis, SHARED_REDIS_URL, testPrefix, waitFor } from './helpers/redis';
@@ -370,6 +371,18 @@ describe('response cache', () => {
       const after = await run(gateway, 'WebProductPage', variables);
       expect(after.cache.response).toBe('miss');
       expect(after.body.data!.product.availability.quantity).toBe(first.body.data!.product.availability.quantity - 1);
+    }
+  });
+});
+
+describe('refused pages', () => {
+  it('a page the service refuses (a forged position) is answered every time, never cached', async () => {
+    const a = await instance(testPrefix('refused'));
+    const after = encodeCursor('products', { page: 'not-a-service-cursor', skip: 0 });
+    for (let i = 0; i < 2; i++) {
+      const result = await run(a, 'WebCategoryListing', { categoryId: 'c-001', first: 5, after });
+      expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(demo.requests().filter((r) => r.route === 'GET /products')).toHaveLength(1);
     }
   });
 });

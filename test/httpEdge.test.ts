@@ -96,6 +96,11 @@ describe('bad requests', () => {
 });
 
 describe('request ids and log lines', () => {
+  it('tells shared caches what the answer varies on', async () => {
+    const { headers } = await post('web', JSON.stringify({ query: '{ categories { id } }' }));
+    expect(headers.vary).toBe('Accept, Accept-Language, Authorization');
+  });
+
   it('echoes a sane client request id, or makes one', async () => {
     const mine = await post('web', JSON.stringify({ query: '{ categories { id } }' }), { 'x-request-id': 'client-abc-123' });
     expect(mine.headers['x-request-id']).toBe('client-abc-123');

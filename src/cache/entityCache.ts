@@ -58,8 +58,13 @@ export class EntityCache {
     this.enabled = options.enabled ?? true;
     this.log = new InvalidationLog(200_000, 1000, this.now());
     this.redis?.onInvalidate((owners) => this.dropLocal(owners, this.now()));
-    // Invalidations sent while we were disconnected are lost: forget what they may have changed.
-    this.redis?.onReconnect(() => this.l1.clear());
+    // Invalidations sent while we cannot hear them are lost: stop trusting stored responses
+    // until we can again, and then forget what they may have changed.
+    this.redis?.onDisconnect(() => this.log.suspend());
+    this.redis?.onReconnect(() => {
+      this.l1.clear();
+      this.log.resume(this.now());
+    });
   }
 
   session(trace: CallTrace): CacheSession {
@@ -115,10 +120,12 @@ export class EntityCache {
     for (const a of mine) this.refreshing.add(localKey(a));
     void (async () => {
       let locked: CacheAddress[] = mine;
+      let lockedInRedis = false;
       try {
         if (this.redis?.ready) {
           const got = await this.redis.lock(mine, REFRESH_LOCK_MS);
           locked = mine.filter((_a, i) => got[i]);
+          lockedInRedis = true;
         }
         if (locked.length === 0) return;
         const fetchedAt = this.now();
@@ -137,6 +144,8 @@ export class EntityCache {
         // The stale copy keeps answering; the next request past freshness tries again.
       } finally {
         for (const a of mine) this.refreshing.delete(localKey(a));
+        // Done (or failed): the next stale reader may try again at once.
+        if (lockedInRedis && locked.length > 0 && this.redis?.ready) await this.redis.unlock(locked).catch(() => undefined);
       }
     })();
   }

@@ -25,9 +25,21 @@ export class InvalidationLog {
     this.log = new LRUCache<string, number>({
       max,
       dispose: (at, _key, reason) => {
-        if (reason === 'evict' && at > this.horizon) this.horizon = at;
+        if (reason === 'evict' && at > this.horizon && this.horizon !== Infinity) this.horizon = at;
       },
     });
+  }
+
+  /**
+   * While invalidations cannot be heard (the subscription is down), nothing
+   * can be vouched for; when they can again, only what comes after.
+   */
+  suspend(): void {
+    this.horizon = Infinity;
+  }
+
+  resume(now: number): void {
+    this.horizon = now;
   }
 
   record(key: string, at = Date.now()): void {

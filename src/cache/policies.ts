@@ -65,7 +65,7 @@ export const POLICIES: Record<Family, CachePolicy> = {
   rating: { version: 1, ...seconds(30, 30, 3600, 10), private: false, hashed: false },
   user: { version: 1, ...seconds(300, 300, 86400, 10), private: false, hashed: false },
   recommendations: { version: 1, ...seconds(120, 120, 86400, 0), private: false, hashed: false },
-  listing: { version: 1, ...seconds(60, 60, 3600, 0), private: false, hashed: false },
+  listing: { version: 2, ...seconds(60, 60, 3600, 0), private: false, hashed: false },
   reviews: { version: 1, ...seconds(30, 30, 3600, 0), private: false, hashed: true },
   orders: { version: 1, ...seconds(30, 0, 0, 0), private: true, hashed: true },
 };

@@ -53,6 +53,10 @@ return 1`;
 const MARKER_TTL_MS = 60_000;
 const CLOCK_SKEW_MS = 1000;
 
+function lockKey(prefix: string, a: CacheAddress): string {
+  return `${redisKey(prefix, a.family, a.owner)}:lock${a.field === undefined ? '' : `:${a.field}`}`;
+}
+
 type GuardedPipeline = ReturnType<Redis['pipeline']> & {
   bffGuardedSet(key: string, marker: string, value: string, ttlMs: number, fetchedAt: number, field: string, skewMs: number): unknown;
 };
@@ -64,6 +68,7 @@ export class RedisTier {
   private readonly channel: string;
   private listeners: InvalidationListener[] = [];
   private reconnectListeners: (() => void)[] = [];
+  private disconnectListeners: (() => void)[] = [];
   private wasReady = false;
 
   constructor(options: RedisTierOptions) {
@@ -95,6 +100,9 @@ export class RedisTier {
       if (this.wasReady) for (const listener of this.reconnectListeners) listener();
       this.wasReady = true;
     });
+    this.subscriber.on('close', () => {
+      for (const listener of this.disconnectListeners) listener();
+    });
     void this.subscriber.subscribe(this.channel).catch(() => undefined);
   }
 
@@ -105,6 +113,11 @@ export class RedisTier {
 
   onInvalidate(listener: InvalidationListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called when the subscription drops: from then on, invalidations may be missed. */
+  onDisconnect(listener: () => void): void {
+    this.disconnectListeners.push(listener);
   }
 
   /** Called when the subscription comes back after a disconnection (invalidations may have been missed). */
@@ -141,7 +154,9 @@ export class RedisTier {
         CLOCK_SKEW_MS,
       );
     }
-    await pipeline.exec();
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
   }
 
   /** Deletes the owners' entries everywhere and tells every instance. */
@@ -160,12 +175,16 @@ export class RedisTier {
   /** Tries to take a refresh lock per address; true where this instance got it. */
   async lock(addresses: readonly CacheAddress[], ttlMs: number): Promise<boolean[]> {
     const pipeline = this.client.pipeline();
-    for (const a of addresses) {
-      const key = `${redisKey(this.prefix, a.family, a.owner)}:lock${a.field === undefined ? '' : `:${a.field}`}`;
-      pipeline.set(key, '1', 'PX', ttlMs, 'NX');
-    }
+    for (const a of addresses) pipeline.set(lockKey(this.prefix, a), '1', 'PX', ttlMs, 'NX');
     const results = (await pipeline.exec()) ?? [];
     return results.map(([error, value]) => !error && value === 'OK');
+  }
+
+  /** Releases refresh locks taken with `lock`. */
+  async unlock(addresses: readonly CacheAddress[]): Promise<void> {
+    const pipeline = this.client.pipeline();
+    for (const a of addresses) pipeline.del(lockKey(this.prefix, a));
+    await pipeline.exec();
   }
 
   /** A raw pipeline for the key-value stores (APQ, response cache). */

@@ -29,6 +29,17 @@ interface StoredResponse {
   maxAge: number;
 }
 
+/** A stored response, or null for a miss (absent, or unreadable: never an error). */
+function parse(text: string | undefined): StoredResponse | null {
+  if (text === undefined) return null;
+  try {
+    const stored = JSON.parse(text) as StoredResponse;
+    return stored && Array.isArray(stored.dependencies) && typeof stored.storedAt === 'number' ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
 export function responseCachePlugin(
   frontend: Frontend,
   store: TieredKeyValueStore,
@@ -49,8 +60,7 @@ export function responseCachePlugin(
           key = createHash('sha256')
             .update(JSON.stringify([frontend, rc.queryHash, rc.operationName, rc.request.variables ?? {}, ctx.locale]))
             .digest('base64url');
-          const text = await store.get(key);
-          const stored = text === undefined ? null : (JSON.parse(text) as StoredResponse);
+          const stored = parse(await store.get(key));
           const age = stored ? (now() - stored.storedAt) / 1000 : 0;
           if (!stored || age >= stored.maxAge || stored.dependencies.some((d) => log.mayBeInvalidatedSince(d, stored.storedAt))) {
             ctx.trace.responseCache = 'miss';
@@ -77,7 +87,8 @@ export function responseCachePlugin(
           if (body.kind !== 'single' || body.singleResult.errors?.length || !body.singleResult.data) return;
           const policy = rc.contextValue.trace.cachePolicy;
           const session = rc.contextValue.cache;
-          if (!policy || policy.scope === 'PRIVATE' || session.staleIfError.length > 0) return;
+          // Data served stale is older than its hints promise: such a response is not kept.
+          if (!policy || policy.scope === 'PRIVATE' || session.staleIfError.length > 0 || session.stats.stale > 0) return;
           const stored: StoredResponse = {
             data: body.singleResult.data,
             dependencies: [...session.dependencies],

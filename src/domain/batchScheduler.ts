@@ -12,8 +12,9 @@
  *
  * So the scheduler knows, for each *leaf* loader (one whose results never lead
  * to another downstream call: ratings, stock, users), which loaders feed it
- * keys. A pending leaf batch waits while one of its feeders is in flight or is
- * being sent in the same flush; every other batch goes at the next flush.
+ * keys. A pending leaf batch waits while one of its feeders is in flight
+ * (including one sent in the same flush); every other batch goes at the next
+ * flush. A held leaf is looked at again whenever a feeder comes back.
  *
  * A flush runs on `setImmediate`, after the current I/O callbacks and all
  * their promise jobs: every resolver that can run before the next downstream
@@ -95,17 +96,17 @@ export class BatchScheduler {
     this.armed = false;
     const batches = this.pending;
     this.pending = [];
-    const sending = new Set<LoaderName>();
-    const held: PendingBatch[] = [];
-    for (const batch of batches) if (!FEEDERS[batch.name]) sending.add(batch.name);
-    // Leaves: send unless a feeder is outstanding. Leaves feed nothing, so one pass decides.
+    // Feeders first: dispatching a batch calls its (tracked) batch function at once,
+    // so afterwards `inFlight` says exactly which feeders are really out. A batch
+    // whose keys were all in DataLoader's memo calls nothing and holds nobody.
+    for (const batch of batches) if (!FEEDERS[batch.name]) batch.dispatch();
+    // Leaves feed nothing, so one pass decides: wait while a feeder is out, else go.
     for (const batch of batches) {
       const feeders = FEEDERS[batch.name];
       if (!feeders) continue;
-      if (feeders.some((f) => sending.has(f) || (this.inFlight.get(f) ?? 0) > 0)) held.push(batch);
+      if (feeders.some((f) => (this.inFlight.get(f) ?? 0) > 0)) this.pending.push(batch);
+      else batch.dispatch();
     }
-    this.pending = held;
-    for (const batch of batches) if (!held.includes(batch)) batch.dispatch();
     this.afterFlush?.();
   };
 }

@@ -251,10 +251,11 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
     listing: each<ListingKey, PageRead<DownstreamProduct>>(
       'listing',
       'listing',
-      (k) => ({ family: 'listing', owner: digest(`${k.categoryId ?? ''}|${k.search ?? ''}|${k.cursor ?? ''}|${k.limit}`) }),
+      (k) => ({ family: 'listing', owner: digest(JSON.stringify([k.categoryId ?? null, k.search ?? null, k.cursor ?? null, k.limit])) }),
       async (key, t) => {
         const read = await downstream.catalog.listProducts(key, t);
-        return 'rejected' in read ? { value: read, maxAgeSeconds: null } : read;
+        // A refused page (a forged cursor) is answered, never cached: max-age 0.
+        return 'rejected' in read ? { value: read, maxAgeSeconds: 0 } : read;
       },
     ),
     reviewPage: each<ReviewPageKey, PageRead<DownstreamReview> | null>(
@@ -263,7 +264,7 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
       (k) => ({ family: 'reviews', owner: k.productId, field: pageField(k.cursor, k.limit) }),
       async (key, t) => {
         const read = await downstream.reviews.reviewsPage(key.productId, key.cursor, key.limit, t);
-        return read === null || 'rejected' in read ? { value: read, maxAgeSeconds: null } : read;
+        return read === null || 'rejected' in read ? { value: read, maxAgeSeconds: 0 } : read;
       },
     ),
     recommendations: each<RecommendationsKey, string[]>(
@@ -277,7 +278,10 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
       'orders',
       // Private: the owner is the verified user's id (see cache/policies.ts).
       (k) => ({ family: 'orders', owner: k.userId, field: pageField(k.cursor, k.limit) }),
-      async (key, t) => ({ value: await downstream.orders.ordersPage(key.userId, key.cursor, key.limit, t), maxAgeSeconds: null }),
+      async (key, t) => {
+        const read = await downstream.orders.ordersPage(key.userId, key.cursor, key.limit, t);
+        return { value: read, maxAgeSeconds: 'rejected' in read ? 0 : null };
+      },
     ),
   };
 }

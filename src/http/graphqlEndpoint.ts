@@ -199,6 +199,9 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
       for (const [key, value] of response.headers) res.setHeader(key, value);
       // A signed-in response is for its user only, whatever its hints say.
       if (signedIn) res.setHeader('cache-control', 'private, no-store');
+      // What a shared cache must key on: money is formatted per Accept-Language, the
+      // media type follows Accept, and a token changes the answer.
+      res.setHeader('vary', 'Accept, Accept-Language, Authorization');
       res.statusCode = status;
       if (response.body.kind === 'complete') {
         res.end(response.body.string);

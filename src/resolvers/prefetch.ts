@@ -19,7 +19,8 @@
  * by id gets its id-only fields started early.
  *
  * The plan (which fields, with which AST nodes) depends only on the document,
- * which Apollo reuses across requests, so it is memoised per field node;
+ * which Apollo reuses across requests (and graphql-jit compiles once), so it
+ * is memoised per list of field nodes;
  * argument values are computed per request, since variables differ.
  */
 import {
@@ -66,10 +67,11 @@ interface PlannedField {
   info: GraphQLResolveInfo;
 }
 
-const plans = new WeakMap<FieldNode, PlannedField[]>();
+// Keyed by the field-node list: the same field reached along two paths may merge different selections.
+const plans = new WeakMap<readonly FieldNode[], PlannedField[]>();
 
 function planFor(typeName: keyof IdFields, info: GraphQLResolveInfo): PlannedField[] {
-  const key = info.fieldNodes[0] as FieldNode;
+  const key = info.fieldNodes;
   let plan = plans.get(key);
   if (plan) return plan;
   plan = [];

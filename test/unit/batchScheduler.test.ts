@@ -12,7 +12,8 @@ import { startDemoServices, type DemoServices } from '../../src/demo';
 import { createDownstream, type Downstream } from '../../src/downstream';
 import type { CallTrace } from '../../src/downstream/serviceHttp';
 import type { DownstreamProduct } from '../../src/downstream/types';
-import { FEEDERS } from '../../src/domain/batchScheduler';
+import DataLoader from 'dataloader';
+import { BatchScheduler, FEEDERS } from '../../src/domain/batchScheduler';
 import { createLoaders, type Loaders } from '../../src/domain/loaders';
 import { DownstreamError } from '../../src/errors/catalogue';
 import { createLogger } from '../../src/logging/logger';
@@ -212,5 +213,25 @@ describe('loader errors', () => {
     expect(((page as PromiseRejectedResult).reason as DownstreamError).extensions.code).toBe('DOWNSTREAM_ERROR');
     expect(user).toEqual({ status: 'fulfilled', value: publicProfile(demo.data.usersById.get('u-0001')!) });
     expect(routes()).toEqual(['GET /products/{productId}/reviews', 'GET /users']);
+  });
+});
+
+describe('a leaf behind a feeder whose batch is all memo hits', () => {
+  it('is not held (the feeder calls nothing, so nothing would ever wake it)', async () => {
+    const scheduler = new BatchScheduler();
+    const feeder = new DataLoader<string, string>(scheduler.track('recommendations', async (keys) => [...keys]), {
+      batchScheduleFn: scheduler.scheduleFn('recommendations'),
+    });
+    const leaf = new DataLoader<string, string>(scheduler.track('rating', async (keys) => [...keys]), {
+      batchScheduleFn: scheduler.scheduleFn('rating'),
+    });
+    await feeder.load('a'); // now in the feeder's memo
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      Promise.all([leaf.load('x'), feeder.load('a')]).then(() => 'settled'),
+      new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still pending after 2 s'), 2000))),
+    ]);
+    clearTimeout(timer);
+    expect(outcome).toBe('settled');
   });
 });
