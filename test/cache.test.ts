@@ -98,6 +98,20 @@ describe('warm cache', () => {
   });
 });
 
+describe('warm cache, signed in', () => {
+  it('WebAccountOrders: cold 3 calls, then zero (account and orders cached under the verified user id)', async () => {
+    const a = await instance(testPrefix('warm-account'));
+    const user = await bearer('u-0001');
+    expect((await run(a, 'WebAccountOrders', { first: 10 }, user)).calls).toBe(3);
+    const warm = await run(a, 'WebAccountOrders', { first: 10 }, user);
+    expect(warm.calls).toBe(0);
+    expect(warm.body.data!.me.email).toBe(demo.data.usersById.get('u-0001')!.email);
+    const other = await run(a, 'WebAccountOrders', { first: 10 }, await bearer('u-0002'));
+    expect(other.body.data!.me.id).toBe('u-0002');
+    expect(other.calls).toBeGreaterThan(0); // nothing of u-0001's answers u-0002
+  });
+});
+
 describe('Redis round trips per request', () => {
   // Every contract query has two dependency levels (see criticalPath.test.ts).
   const levels: [string, number][] = [
@@ -165,7 +179,7 @@ describe('two instances sharing Redis', () => {
     const [a, b] = [await instance(prefix), await instance(prefix)];
     const user = await bearer('u-0101');
     const before = (await run(b, 'WebAccountOrders', { first: 10 }, user)).body.data!.me.orders.edges.length;
-    expect((await run(b, 'WebAccountOrders', { first: 10 }, user)).calls).toBe(1); // the account itself is never cached
+    expect((await run(b, 'WebAccountOrders', { first: 10 }, user)).calls).toBe(0); // account and order pages cached for this user
     await run(a, 'WebPlaceOrder', { input: { lines: [{ productId: 'p-0003', quantity: 1 }] } }, user);
     const after = (await run(b, 'WebAccountOrders', { first: 10 }, user)).body.data!.me.orders.edges;
     expect(after).toHaveLength(Math.min(10, before + 1));
@@ -312,12 +326,17 @@ describe('private data', () => {
       expect(JSON.stringify(anonymous.body)).not.toContain(aliceOrders[0]);
     }
 
-    // Nothing in Redis holds an email, and order pages sit only under their owner's key.
+    // Emails sit only in each user's own account entry, order pages only under their owner's key.
     const client = new Redis(SHARED_REDIS_URL);
     try {
       for (const key of await keysUnder(SHARED_REDIS_URL, prefix)) {
         const type = await client.type(key);
         const values = type === 'hash' ? Object.values(await client.hgetall(key)) : type === 'string' ? [await client.get(key)] : [];
+        if (key.includes('account:v')) {
+          const owner = /\{(u-\d+)\}/.exec(key)![1]!;
+          for (const value of values) expect(JSON.parse(value!).v).toMatchObject({ id: owner, email: demo.data.usersById.get(owner)!.email });
+          continue;
+        }
         for (const value of values) expect(value).not.toMatch(/@example\.com/);
         if (key.includes('orders:v')) {
           const owner = /\{(u-\d+)\}/.exec(key)![1];

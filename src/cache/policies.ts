@@ -15,11 +15,12 @@
  *   recommendations, listings) hold data that is the same for everyone.
  * - `user` holds the *public profile* only (id, display name, avatar, member
  *   since): the email is stripped before anything is stored (see
- *   `publicProfile`). The signed-in user's own account (`me`, with the email)
- *   is never cached.
- * - `orders` pages are private: their key contains the user id taken from the
- *   verified token (never from the query), their TTL is short, and the user's
- *   own `placeOrder` evicts them.
+ *   `publicProfile`).
+ * - `account` (the signed-in user's own record, with the email) and `orders`
+ *   pages are private: their key contains the user id taken from the verified
+ *   token (never from the query or a parent object), their TTL is short, they
+ *   are never served stale, and the user's own `placeOrder` evicts the order
+ *   pages. The response cache never stores a signed-in request.
  *
  * Keys are namespaced (`<prefix>`), versioned per family (changing a cached
  * value's shape bumps `version`, so an old entry is never misread), and wrap
@@ -34,6 +35,7 @@ export type Family =
   | 'stock'
   | 'rating'
   | 'user'
+  | 'account'
   | 'recommendations'
   | 'listing'
   | 'reviews'
@@ -67,6 +69,7 @@ export const POLICIES: Record<Family, CachePolicy> = {
   recommendations: { version: 1, ...seconds(120, 120, 86400, 0), private: false, hashed: false },
   listing: { version: 2, ...seconds(60, 60, 3600, 0), private: false, hashed: false },
   reviews: { version: 1, ...seconds(30, 30, 3600, 0), private: false, hashed: true },
+  account: { version: 1, ...seconds(30, 0, 0, 0), private: true, hashed: false },
   orders: { version: 1, ...seconds(30, 0, 0, 0), private: true, hashed: true },
 };
 

@@ -83,8 +83,8 @@ export interface Loaders {
   rating: EntityLoader<string, DownstreamRatingSummary | null>;
   /** Public profiles (no email), shared by every user through the cache. */
   user: EntityLoader<string, PublicProfile | null>;
-  /** The signed-in user's own account, with personal data: never cached. */
-  account: DataLoader<string, DownstreamUser | null>;
+  /** The signed-in user's own account, with personal data: cached only under that user's verified id. */
+  account: EntityLoader<string, DownstreamUser | null>;
   categories: EntityLoader<'all', CategoryIndex>;
   listing: EntityLoader<ListingKey, PageRead<DownstreamProduct>>;
   reviewPage: EntityLoader<ReviewPageKey, PageRead<DownstreamReview> | null>;
@@ -234,13 +234,8 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
       },
       (u) => u.id,
     ),
-    account: new DataLoader<string, DownstreamUser | null>(
-      scheduler.track('user', async (ids) => {
-        const { value } = await downstream.accounts.usersByIds(ids, trace);
-        return ids.map((id) => value.find((u) => u.id === id) ?? null);
-      }),
-      { batchScheduleFn: scheduler.scheduleFn('user') },
-    ),
+    // Private: only ever loaded with the verified viewer's id (see Query.me and cache/policies.ts).
+    account: batch('user', 'account', (ids, t) => downstream.accounts.usersByIds(ids, t), (u) => u.id),
     categories: each<'all', CategoryIndex, DownstreamCategory[]>(
       'categories',
       'categories',

@@ -38,7 +38,7 @@ export const queryResolvers: QueryResolvers = {
 
   category: (_root, { id }, ctx) => then(ctx.loaders.categories.load('all'), (index) => index.get(id)),
 
-  // The viewer's own account carries personal data: read uncached, only for the verified user.
+  // The viewer's own account carries personal data: loaded (and cached) only under the verified user's id.
   me: (_root, _args, ctx, info) => {
     if (!ctx.viewer) return null;
     prefetch('Account', ctx.viewer.userId, info, ctx); // the orders need only the user id
