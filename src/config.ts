@@ -47,7 +47,7 @@ export interface CacheOptions {
   redisUrl: string | null;
   /** Prefix of every Redis key and channel. Default `bff:`. */
   prefix: string;
-  /** Bytes of entries L1 may hold per process. Default 64 MiB. */
+  /** Heap bytes L1 may take per process (entries weighed at 3× their JSON). Default 48 MiB. */
   l1MaxBytes: number;
   /** Longest a Redis command may take before the cache treats it as a miss. Default 50 ms. */
   redisCommandTimeoutMs: number;
@@ -89,7 +89,7 @@ export const DEVELOPMENT_JWT_SECRET = 'storefront-development-secret-do-not-use-
 export const DEFAULT_CACHE: CacheOptions = {
   redisUrl: null,
   prefix: 'bff:',
-  l1MaxBytes: 64 * 1024 * 1024,
+  l1MaxBytes: 48 * 1024 * 1024,
   redisCommandTimeoutMs: 50,
   responseCache: true,
   entities: true,

@@ -72,8 +72,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     enabled: config.cache.entities,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  const persistedQueries = new TieredKeyValueStore('apq:', redis, 16 * 1024 * 1024);
-  const responses = config.cache.responseCache ? new TieredKeyValueStore('response:', redis, 32 * 1024 * 1024) : null;
+  // Local copies of persisted queries and whole responses; Redis holds the fleet's (bytes of JSON text).
+  const persistedQueries = new TieredKeyValueStore('apq:', redis, 4 * 1024 * 1024);
+  const responses = config.cache.responseCache ? new TieredKeyValueStore('response:', redis, 8 * 1024 * 1024) : null;
 
   const endpoints = {} as Record<Frontend, GraphQLEndpoint>;
   const playgrounds: Partial<Record<Frontend, ReturnType<typeof createPlaygroundPage>>> = {};

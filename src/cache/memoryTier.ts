@@ -2,8 +2,10 @@
  * L1: the entries this process holds, bounded in bytes.
  *
  * Values are kept parsed, so a warm hit costs a Map lookup and no JSON work.
- * Each entry is weighed by its serialised size (computed once, when it is
- * stored). Expiry is checked here against the entry's own deadline rather than
+ * Each entry is weighed by its in-memory size, estimated once when it is
+ * stored as three times its JSON length (measured on this gateway's payloads:
+ * parsed objects, their strings and V8's bookkeeping), so `maxBytes` bounds
+ * the heap the cache really takes. Expiry is checked here against the entry's own deadline rather than
  * with the LRU's TTL machinery, which costs a clock read and bookkeeping on
  * every hit. Entries of hashed families (pages of a product's reviews, of a
  * user's orders) are indexed by owner, so evicting "every review page of
@@ -11,6 +13,9 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Entry } from './entry';
+
+/** Heap bytes a parsed entry takes per byte of its JSON (see above). */
+const HEAP_PER_JSON_BYTE = 3;
 
 export class MemoryTier {
   private readonly lru: LRUCache<string, { entry: Entry; owner: string | undefined; expiresAt: number }>;
@@ -41,7 +46,7 @@ export class MemoryTier {
 
   /** `owner` groups the keys of one hashed owner (e.g. `reviews:p-0001`); kept until `expiresAt` (ms since epoch). */
   set(key: string, entry: Entry, bytes: number, expiresAt: number, owner?: string): void {
-    this.lru.set(key, { entry, owner, expiresAt }, { size: Math.max(1, bytes) });
+    this.lru.set(key, { entry, owner, expiresAt }, { size: Math.max(1, bytes * HEAP_PER_JSON_BYTE) });
     if (owner !== undefined) {
       let keys = this.byOwner.get(owner);
       if (!keys) this.byOwner.set(owner, (keys = new Set()));

@@ -215,7 +215,7 @@ export async function createGraphQLEndpoint(options: GraphQLEndpointOptions): Pr
       else res.destroy();
     } finally {
       const ms = performance.now() - started;
-      metrics.recordRequest(frontend, status, ms);
+      metrics.recordRequest(frontend, status, ms, trace.downstreamCalls);
       if (session) metrics.recordCache(session.stats, session.staleIfError.length, trace.responseCache ?? 'bypass');
       requestLog.info(
         {

@@ -30,8 +30,11 @@ export class Metrics {
   /** Cache work, summed over requests: hits by tier, misses, Redis round trips. */
   private readonly cache = { l1Hits: 0, l2Hits: 0, misses: 0, stale: 0, staleIfError: 0, redisReads: 0, redisWrites: 0, redisErrors: 0 };
   private readonly responseCache = { hit: 0, miss: 0, bypass: 0 };
+  /** Downstream calls made on behalf of requests (background refreshes are not). */
+  private requestDownstreamCalls = 0;
 
-  recordRequest(frontend: string, status: number, ms: number): void {
+  recordRequest(frontend: string, status: number, ms: number, downstreamCalls = 0): void {
+    this.requestDownstreamCalls += downstreamCalls;
     const key = `frontend="${frontend}",status="${status}"`;
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
     histogram(this.requestDuration, `frontend="${frontend}"`).observe(ms);
@@ -62,6 +65,8 @@ export class Metrics {
     histogramText(lines, 'gateway_request_duration_ms', 'GraphQL request duration in milliseconds.', this.requestDuration);
     counter(lines, 'gateway_downstream_calls_total', 'Downstream calls by service, route and outcome.', this.downstream);
     histogramText(lines, 'gateway_downstream_duration_ms', 'Downstream call duration in milliseconds.', this.downstreamDuration);
+    lines.push('# HELP gateway_request_downstream_calls_total Downstream calls made on behalf of requests (background refreshes excluded).', '# TYPE gateway_request_downstream_calls_total counter');
+    lines.push(`gateway_request_downstream_calls_total ${this.requestDownstreamCalls}`);
     lines.push('# HELP gateway_cache_lookups_total Entity cache lookups by result.', '# TYPE gateway_cache_lookups_total counter');
     lines.push(`gateway_cache_lookups_total{result="l1_hit"} ${this.cache.l1Hits}`);
     lines.push(`gateway_cache_lookups_total{result="l2_hit"} ${this.cache.l2Hits}`);
@@ -80,6 +85,9 @@ export class Metrics {
     lines.push('# HELP process_cpu_system_seconds_total System CPU time.', '# TYPE process_cpu_system_seconds_total counter');
     lines.push(`process_cpu_system_seconds_total ${cpu.system / 1e6}`);
     const memory = process.memoryUsage();
+    lines.push('# HELP nodejs_heap_used_bytes V8 heap in use.', '# TYPE nodejs_heap_used_bytes gauge', `nodejs_heap_used_bytes ${memory.heapUsed}`);
+    lines.push('# HELP nodejs_heap_total_bytes V8 heap reserved.', '# TYPE nodejs_heap_total_bytes gauge', `nodejs_heap_total_bytes ${memory.heapTotal}`);
+    lines.push('# HELP nodejs_external_bytes Memory of C++ objects bound to JS (buffers).', '# TYPE nodejs_external_bytes gauge', `nodejs_external_bytes ${memory.external}`);
     lines.push('# HELP process_resident_memory_bytes Resident set size.', '# TYPE process_resident_memory_bytes gauge');
     lines.push(`process_resident_memory_bytes ${memory.rss}`);
     return `${lines.join('\n')}\n`;

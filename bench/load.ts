@@ -1,0 +1,185 @@
+/**
+ * The load generator: one autocannon run through its programmatic API.
+ *
+ * Why our own percentiles: autocannon's summary has no p95, so every
+ * response time from the instance's 'response' event goes into an array and
+ * p50/p95/p99 are computed from it (nearest rank). GraphQL errors are counted
+ * in the request's `onResponse(status, body)` hook with a plain `includes`
+ * (a JSON.parse per response would make the load generator, which shares the
+ * machine with the gateway, the bottleneck). Bodies rotate through
+ * `requests: [{ setupRequest }]`, which autocannon calls before every request.
+ */
+// autocannon ships no types; the small part used here is typed below.
+const autocannon = require('autocannon') as Autocannon;
+
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+interface AutocannonOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  pipelining: number;
+  timeout: number;
+  headers: Record<string, string>;
+  requests: {
+    method: string;
+    path: string;
+    setupRequest(req: AutocannonRequest): AutocannonRequest;
+    onResponse(status: number, body: string): void;
+  }[];
+}
+
+interface AutocannonResult {
+  errors: number;
+  timeouts: number;
+  duration: number;
+}
+
+interface AutocannonInstance {
+  on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): void;
+  stop(): void;
+}
+
+type Autocannon = (opts: AutocannonOptions, cb: (err: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
+
+/** One request: where it goes, its JSON body and, when signed in, its Authorization header. */
+export interface LoadRequest {
+  path: string;
+  body: string;
+  authorization?: string;
+}
+
+/** An endless supply of requests; runs of one operation share one, so a cold rotation never restarts. */
+export interface Rotation {
+  /** Distinct requests before it repeats. */
+  size: number;
+  next(): LoadRequest;
+}
+
+export interface LatencySummary {
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  max: number;
+}
+
+export interface LoadResult {
+  connections: number;
+  /** Wall-clock seconds of the run. */
+  seconds: number;
+  /** Responses received. */
+  responses: number;
+  reqPerSec: number;
+  latencyMs: LatencySummary;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  /** Responses whose body contains `"errors"`. */
+  graphqlErrors: number;
+  /** Connection errors and timeouts (no response at all). */
+  connectionErrors: number;
+  timeouts: number;
+  /** Mean bytes per response as read off the socket (status line and headers included). */
+  meanResponseBytes: number;
+}
+
+const active = new Set<AutocannonInstance>();
+
+/** Stops every run in progress (Ctrl-C). */
+export function stopActiveLoads(): void {
+  for (const instance of active) instance.stop();
+}
+
+/** Nearest-rank percentile of an ascending array. */
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
+}
+
+export function summarize(times: Float64Array): LatencySummary {
+  const sorted = times.slice().sort();
+  let sum = 0;
+  for (const t of sorted) sum += t;
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    mean: sorted.length ? sum / sorted.length : NaN,
+    max: sorted.length ? (sorted[sorted.length - 1] as number) : NaN,
+  };
+}
+
+export function runLoad(baseUrl: string, rotation: Rotation, connections: number, durationS: number): Promise<LoadResult> {
+  let times = new Float64Array(16384);
+  let responses = 0;
+  let non2xx = 0;
+  let graphqlErrors = 0;
+  let bytes = 0;
+  const statusCodes: Record<string, number> = {};
+  const started = process.hrtime.bigint();
+
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: baseUrl,
+        connections,
+        duration: durationS,
+        pipelining: 1,
+        timeout: 10,
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            method: 'POST',
+            path: '/',
+            setupRequest(req) {
+              const next = rotation.next();
+              req.path = next.path;
+              req.body = next.body;
+              if (next.authorization) req.headers = { ...req.headers, authorization: next.authorization };
+              return req;
+            },
+            onResponse(_status, body) {
+              if (body.includes('"errors"')) graphqlErrors++;
+            },
+          },
+        ],
+      },
+      (error, result) => {
+        active.delete(instance);
+        if (error) return reject(error);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        resolve({
+          connections,
+          seconds,
+          responses,
+          reqPerSec: responses / seconds,
+          latencyMs: summarize(times.subarray(0, responses)),
+          non2xx,
+          statusCodes,
+          graphqlErrors,
+          connectionErrors: result.errors,
+          timeouts: result.timeouts,
+          meanResponseBytes: responses ? bytes / responses : NaN,
+        });
+      },
+    );
+    active.add(instance);
+    instance.on('response', (_client, statusCode, resBytes, responseTime) => {
+      if (responses === times.length) {
+        const grown = new Float64Array(times.length * 2);
+        grown.set(times);
+        times = grown;
+      }
+      times[responses++] = responseTime;
+      bytes += resBytes;
+      if (statusCode < 200 || statusCode > 299) non2xx++;
+      statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+    });
+  });
+}

@@ -1,0 +1,243 @@
+/**
+ * Spawning and stopping the processes under test: the demo services, the
+ * gateway (compiled JS, `node dist/src/main.js`) and the bare reference server.
+ *
+ * Why separate processes: the gateway's CPU and memory are read from its own
+ * /metrics and /proc/<pid>, so nothing else may run in it; and the demo
+ * services' work must not count as gateway work. Every child is `node`
+ * itself (never npm or a shell), so SIGTERM reaches the process that owns the
+ * port; a child that does not exit within 5 s gets SIGKILL. Every spawned
+ * child is registered, so `stopAll()` cleans up after errors and Ctrl-C, and
+ * an `exit` hook SIGKILLs anything still alive as a last resort.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { request } from 'undici';
+
+export interface Managed {
+  readonly name: string;
+  readonly pid: number;
+  readonly child: ChildProcess;
+  /** Last few KB of the child's stderr (and stdout when piped), for error messages. */
+  output(): string;
+  exited(): boolean;
+}
+
+const running = new Set<Managed>();
+
+process.on('exit', () => {
+  for (const m of running) if (!m.exited()) m.child.kill('SIGKILL');
+});
+
+/** Where `tsc -p tsconfig.build.json` put a compiled file; a clear error when the build is missing. */
+export function compiled(root: string, relative: string): string {
+  const file = join(root, 'dist', relative);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` (or \`npm run bench\`, which builds first).`);
+  return file;
+}
+
+export function spawnNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, pipeStdout: boolean, nodeFlags: string[] = []): Managed {
+  const child = spawn(process.execPath, [...nodeFlags, script, ...args], {
+    env,
+    // The gateway's log goes to /dev/null ('ignore'): writing it is part of the cost, reading it is not.
+    stdio: ['ignore', pipeStdout ? 'pipe' : 'ignore', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`could not spawn ${name}`);
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-8192);
+  };
+  child.stderr?.on('data', keep);
+  if (pipeStdout) child.stdout?.on('data', keep);
+  let done = false;
+  child.once('exit', () => {
+    done = true;
+  });
+  const managed: Managed = { name, pid: child.pid, child, output: () => tail, exited: () => done || child.exitCode !== null || child.signalCode !== null };
+  running.add(managed);
+  child.once('exit', () => running.delete(managed));
+  return managed;
+}
+
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
+export function stopProcess(m: Managed, graceMs = 5000): Promise<void> {
+  if (m.exited()) {
+    running.delete(m);
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => m.child.kill('SIGKILL'), graceMs);
+    m.child.once('exit', () => {
+      clearTimeout(timer);
+      running.delete(m);
+      resolve();
+    });
+    m.child.kill('SIGTERM');
+  });
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((m) => stopProcess(m)));
+}
+
+/** A port nobody listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** `count` consecutive free ports (the demo's `--base-port` takes N…N+5). */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 40000);
+    let ok = true;
+    for (let k = 0; k < count && ok; k++) ok = await portIsFree(base + k);
+    if (ok) return base;
+  }
+  throw new Error(`found no ${count} consecutive free ports`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `url` until it answers 200; fails early, with the child's output, if the child exits. */
+export async function waitForHttp(url: string, owner: Managed, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (owner.exited()) throw new Error(`${owner.name} exited before ${url} answered:\n${owner.output()}`);
+    try {
+      const res = await request(url, { headersTimeout: 1000, bodyTimeout: 1000 });
+      await res.body.dump();
+      if (res.statusCode === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${owner.output()}`);
+    await sleep(100);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The three kinds of process
+// ---------------------------------------------------------------------------
+
+export const SERVICES = ['catalog', 'inventory', 'reviews', 'accounts', 'orders', 'recommendations'] as const;
+export type ServiceUrls = Record<(typeof SERVICES)[number], string>;
+
+/** Only what a process needs: no stray *_URL, JWT_SECRET or DEMO_* from the caller's shell. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[key] !== undefined) env[key] = process.env[key];
+  return env;
+}
+
+export interface DemoProcess {
+  proc: Managed;
+  urls: ServiceUrls;
+}
+
+/** `node dist/src/demo/main.js --latency MS --base-port N`; resolves when all six /healthz answer. */
+export async function startDemo(root: string, latencyMs: number): Promise<DemoProcess> {
+  const script = compiled(root, 'src/demo/main.js');
+  const base = await freePortRange(SERVICES.length);
+  const proc = spawnNode('demo services', script, ['--latency', String(latencyMs), '--base-port', String(base)], baseEnv(), true);
+  const urls = await new Promise<ServiceUrls>((resolve, reject) => {
+    const found: Partial<ServiceUrls> = {};
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      for (const match of buffered.matchAll(/^([A-Z]+)_URL=(\S+)$/gm)) {
+        const name = (match[1] as string).toLowerCase() as keyof ServiceUrls;
+        if ((SERVICES as readonly string[]).includes(name)) found[name] = match[2] as string;
+      }
+      if (SERVICES.every((s) => found[s])) {
+        proc.child.stdout?.off('data', onData);
+        proc.child.off('exit', onExit);
+        resolve(found as ServiceUrls);
+      }
+    };
+    const onExit = () => reject(new Error(`the demo services exited before printing their URLs:\n${proc.output()}`));
+    proc.child.stdout?.on('data', onData);
+    proc.child.once('exit', onExit);
+  });
+  proc.child.stdout?.resume(); // keep draining whatever else it prints
+  for (const service of SERVICES) await waitForHttp(`${urls[service]}/healthz`, proc);
+  return { proc, urls };
+}
+
+export type Scenario = 'cold' | 'warm' | 'cached';
+
+/** Cache switches per scenario: cold = nothing cached, warm = entity cache, cached = entity + response cache. */
+export const SCENARIO_ENV: Record<Scenario, { ENTITY_CACHE: string; RESPONSE_CACHE: string }> = {
+  cold: { ENTITY_CACHE: 'false', RESPONSE_CACHE: 'false' },
+  warm: { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
+  cached: { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'true' },
+};
+
+export interface GatewayProcess {
+  proc: Managed;
+  url: string;
+  scenario: Scenario;
+}
+
+/** The V8 old-space budget of the gateway, in MB: the default of `npm start`, or GATEWAY_HEAP_MB. */
+export const GATEWAY_HEAP_MB = process.env.GATEWAY_HEAP_MB || '192';
+
+export async function startGateway(root: string, scenario: Scenario, services: ServiceUrls, cachePrefix: string): Promise<GatewayProcess> {
+  const script = compiled(root, 'src/main.js');
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv(),
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    CATALOG_URL: services.catalog,
+    INVENTORY_URL: services.inventory,
+    REVIEWS_URL: services.reviews,
+    ACCOUNTS_URL: services.accounts,
+    ORDERS_URL: services.orders,
+    RECOMMENDATIONS_URL: services.recommendations,
+    ...SCENARIO_ENV[scenario],
+  };
+  if (process.env.REDIS_URL) {
+    env.REDIS_URL = process.env.REDIS_URL;
+    env.CACHE_PREFIX = `${cachePrefix}${scenario}:`;
+  }
+  // Started exactly as `npm start` starts it: with the same heap budget (package.json, GATEWAY_HEAP_MB).
+  const proc = spawnNode(`gateway (${scenario})`, script, [], env, false, [`--max-old-space-size=${GATEWAY_HEAP_MB}`]);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/healthz`, proc);
+  return { proc, url, scenario };
+}
+
+export interface BareProcess {
+  proc: Managed;
+  url: string;
+}
+
+/** The reference: `node dist/bench/bareServer.js` answering `bodyFile`'s bytes to every request. */
+export async function startBareServer(root: string, bodyFile: string, contentType: string): Promise<BareProcess> {
+  const script = compiled(root, 'bench/bareServer.js');
+  const port = await freePort();
+  const proc = spawnNode('bare server', script, ['--port', String(port), '--body-file', bodyFile, '--content-type', contentType], baseEnv(), false);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/healthz`, proc);
+  return { proc, url };
+}

@@ -1,0 +1,234 @@
+/**
+ * `npm run bench`: the benchmark's orchestration, top to bottom.
+ *
+ * 1. demo services in their own process (`--latency`), ids probed for the cold rotation;
+ * 2. cold gateway (no entity cache, no response cache): per operation a
+ *    latency run with 1 connection and a throughput run with `--connections`;
+ * 3. warm gateway (entity cache): per operation a throughput run, then the
+ *    bare node:http reference answering the same bytes; then the memory soak;
+ * 4. cached gateway (entity + response cache): per operation a throughput
+ *    run; then the memory soak;
+ * 5. report: JSON with every number, markdown table, PASS/FAIL target lines.
+ *
+ * Why one gateway per scenario: the cache switches are start-up settings,
+ * and each scenario must start from an empty cache. Why it always exits 0
+ * after a complete run: it is a measurement, a failed target is a result.
+ * It exits non-zero only when the harness itself fails (or on Ctrl-C), and
+ * stops every process it started in all cases.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { projectRoot } from '../src/config';
+import { parseArgs, USAGE, UsageError, type BenchOptions } from './args';
+import { stopActiveLoads, type Rotation } from './load';
+import { describeMachine, machineInfo } from './machine';
+import { measureGatewayRun, measureReferenceRun, progressLine } from './measure';
+import { soak, type SoakResult } from './memory';
+import { loadOperations, type OperationSpec } from './operations';
+import { startBareServer, startDemo, startGateway, stopAll, stopProcess, type DemoProcess, type GatewayProcess, type Scenario } from './processes';
+import { evaluateTargets, markdown, operationResult, tables, updateReadme, writeOutputs, type BenchResults, type OperationResult } from './report';
+import { coldRotation, exampleRotation, exampleToken, mixedRotation, prepareColdInputs, type ColdInputs } from './rotation';
+import { problemOf, send, warmUp } from './warmup';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const stamp = () => new Date().toISOString().slice(11, 19);
+const phase = (text: string) => log(`\n[${stamp()}] ${text}`);
+
+interface Context {
+  root: string;
+  options: BenchOptions;
+  ops: OperationSpec[];
+  demo: DemoProcess;
+  inputs: ColdInputs;
+  token: string;
+  cachePrefix: string;
+  results: Map<string, OperationResult>;
+  coldRotations: Map<string, Rotation>;
+  soaks: SoakResult[];
+  tmp: string;
+}
+
+async function withGateway(ctx: Context, scenario: Scenario, body: (gw: GatewayProcess) => Promise<void>): Promise<void> {
+  const gw = await startGateway(ctx.root, scenario, ctx.demo.urls, ctx.cachePrefix);
+  log(`  gateway pid ${gw.proc.pid} at ${gw.url} (${scenario})`);
+  try {
+    await body(gw);
+  } catch (error) {
+    // A gateway that died mid-run shows up as a failed scrape; say why it died.
+    if (gw.proc.exited()) throw new Error(`${error instanceof Error ? error.message : String(error)}\n${gw.proc.name} exited (code ${gw.proc.child.exitCode}, signal ${gw.proc.child.signalCode}):\n${gw.proc.output()}`);
+    throw error;
+  } finally {
+    await stopProcess(gw.proc);
+  }
+}
+
+function warn(problem: string | null, what: string): void {
+  if (problem) log(`  ! ${what}: ${problem}`);
+}
+
+async function coldPhase(ctx: Context): Promise<void> {
+  const { options, demo } = ctx;
+  phase('cold: ENTITY_CACHE=false RESPONSE_CACHE=false, arguments rotate');
+  await withGateway(ctx, 'cold', async (gw) => {
+    for (const op of ctx.ops) {
+      const rotation = ctx.coldRotations.get(op.name) as Rotation;
+      const result = ctx.results.get(op.name) as OperationResult;
+      warn(await warmUp(gw.url, rotation, 20), `${op.name} cold warm-up`);
+      result.runs.coldLatency = await measureGatewayRun(gw, demo.urls.catalog, op.name, 'latency', rotation, 1, options.durationS);
+      log(progressLine(result.runs.coldLatency));
+      result.runs.coldThroughput = await measureGatewayRun(gw, demo.urls.catalog, op.name, 'throughput', rotation, options.connections, options.durationS);
+      log(progressLine(result.runs.coldThroughput));
+    }
+  });
+}
+
+async function barePhase(ctx: Context, gw: GatewayProcess, op: OperationSpec, result: OperationResult): Promise<void> {
+  const rotation = exampleRotation(op, ctx.token);
+  const answer = await send(gw.url, rotation.next());
+  warn(problemOf(answer), `${op.name} captured answer`);
+  result.responseBodyBytes = answer.body.length;
+  const file = join(ctx.tmp, `${op.name}.body`);
+  writeFileSync(file, answer.body);
+  const bare = await startBareServer(ctx.root, file, answer.contentType);
+  try {
+    result.runs.bare = await measureReferenceRun(bare.url, op.name, rotation, ctx.options.connections, ctx.options.durationS);
+    log(progressLine(result.runs.bare));
+  } finally {
+    await stopProcess(bare.proc);
+  }
+}
+
+async function cachedPhase(ctx: Context, scenario: 'warm' | 'cached'): Promise<void> {
+  const { options, demo } = ctx;
+  phase(scenario === 'warm' ? 'warm: ENTITY_CACHE=true RESPONSE_CACHE=false, example variables' : 'cached: ENTITY_CACHE=true RESPONSE_CACHE=true, example variables');
+  await withGateway(ctx, scenario, async (gw) => {
+    for (const op of ctx.ops) {
+      const rotation = exampleRotation(op, ctx.token);
+      const result = ctx.results.get(op.name) as OperationResult;
+      warn(await warmUp(gw.url, rotation, 20), `${op.name} ${scenario} warm-up`);
+      const run = await measureGatewayRun(gw, demo.urls.catalog, op.name, 'throughput', rotation, options.connections, options.durationS);
+      result.runs[scenario] = run;
+      log(progressLine(run));
+      if (scenario === 'warm') await barePhase(ctx, gw, op, result);
+    }
+    log(`  memory soak: ${options.soakS} s of mixed load over ${ctx.ops.length} operations, twice`);
+    const mixed = mixedRotation(ctx.ops.map((op) => coldRotation(op, ctx.inputs)));
+    ctx.soaks.push(await soak(gw, demo.urls.catalog, mixed, options.connections, options.soakS, log));
+  });
+}
+
+async function main(): Promise<void> {
+  let options: BenchOptions;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    if (error.message) process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(error.message ? 2 : 0);
+  }
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const root = projectRoot();
+  const machine = machineInfo(root);
+  const ops = loadOperations(root, options.only);
+
+  log('storefront BFF gateway benchmark');
+  log(`machine: ${describeMachine(machine)}`);
+  log(
+    `flags:   --latency ${options.latencyMs} --connections ${options.connections} --duration ${options.durationS} --soak ${options.soakS} --out ${options.out}` +
+      `${options.only ? ` --only ${options.only.join(',')}` : ''}${options.quick ? ' --quick' : ''}`,
+  );
+  log(`redis:   ${process.env.REDIS_URL ? process.env.REDIS_URL : 'REDIS_URL unset: the gateway caches in-process only'}`);
+  log(`operations: ${ops.map((o) => o.name).join(', ')}`);
+
+  const cachePrefix = `bench:${startedAt.getTime()}:`;
+  const tmp = mkdtempSync(join(tmpdir(), 'bff-bench-'));
+  try {
+    phase(`demo services: --latency ${options.latencyMs}`);
+    const demo = await startDemo(root, options.latencyMs);
+    log(`  demo pid ${demo.proc.pid}: ${Object.values(demo.urls).join(' ')}`);
+    const inputs = await prepareColdInputs(demo.urls, options.latencyMs);
+    log(
+      `  cold rotation: ${inputs.productIds.length} products (${inputs.excluded.productsWithoutReviews} without reviews left out), ${inputs.categoryIds.length} categories, ` +
+        `${inputs.searchWords.length} search words, ${inputs.users.length} users with orders (${inputs.excluded.usersWithoutOrders} without left out), one token each`,
+    );
+    const ctx: Context = {
+      root,
+      options,
+      ops,
+      demo,
+      inputs,
+      token: await exampleToken(),
+      cachePrefix,
+      results: new Map(ops.map((op) => [op.name, operationResult(op, options.latencyMs)])),
+      coldRotations: new Map(ops.map((op) => [op.name, coldRotation(op, inputs)])),
+      soaks: [],
+      tmp,
+    };
+
+    await coldPhase(ctx);
+    await cachedPhase(ctx, 'warm');
+    await cachedPhase(ctx, 'cached');
+    await stopProcess(demo.proc);
+
+    const finishedAt = new Date();
+    const partial = {
+      operations: [...ctx.results.values()],
+      soaks: ctx.soaks,
+    };
+    const results: BenchResults = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      wallSeconds: (performance.now() - t0) / 1000,
+      options,
+      machine,
+      redis: process.env.REDIS_URL ?? null,
+      cachePrefix: process.env.REDIS_URL ? cachePrefix : null,
+      coldInputs: { products: inputs.productIds.length, categories: inputs.categoryIds.length, searchWords: inputs.searchWords.length, users: inputs.users.length, excluded: inputs.excluded },
+      ...partial,
+      targets: evaluateTargets(partial),
+    };
+    const table = markdown(results);
+    const outDir = resolve(process.cwd(), options.out);
+    const written = writeOutputs(outDir, results, table);
+    phase('results');
+    log('');
+    log(tables(results));
+    log(`raw numbers: ${written.json}`);
+    log(`table:       ${written.md}`);
+    if (!options.quick && !options.only) {
+      updateReadme(join(root, 'bench', 'README.md'), table);
+      log('bench/README.md: results section updated');
+    }
+    log('');
+    log('targets:');
+    for (const t of results.targets) log(t.line);
+    const failed = results.targets.filter((t) => !t.pass).length;
+    log(`\n${results.targets.length - failed} of ${results.targets.length} targets met (a measurement: exit code 0 either way). ${((performance.now() - t0) / 60000).toFixed(1)} min.`);
+  } finally {
+    await stopAll();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write(`\n${signal}: stopping the load and every process the benchmark started…\n`);
+    stopActiveLoads();
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    process.stderr.write(`\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    await stopAll();
+    process.exit(1);
+  },
+);
