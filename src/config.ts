@@ -8,8 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ServiceName, ServiceUrls } from './downstream/types';
-import { SERVICE_NAMES } from './downstream/types';
+import type { ServiceName, ServiceUrls } from './contract/services';
+import { SERVICE_NAMES } from './contract/services';
 
 export type Frontend = 'web' | 'mobile';
 export const FRONTENDS: readonly Frontend[] = ['web', 'mobile'];

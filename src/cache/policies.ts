@@ -27,7 +27,7 @@
  * the entity part in a Redis Cluster hash tag `{…}` so an entry and its
  * invalidation marker share a slot.
  */
-import type { DownstreamUser } from '../downstream/types';
+import type { DownstreamUser } from '../contract/payloads';
 
 export type Family =
   | 'product'

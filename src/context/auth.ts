@@ -16,7 +16,7 @@
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { AuthOptions } from '../config';
-import { isUserId } from '../downstream/ids';
+import { isUserId } from '../contract/ids';
 import { unauthenticated } from '../errors/catalogue';
 
 export interface Viewer {

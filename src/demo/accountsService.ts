@@ -10,7 +10,7 @@
  *   GET /users/{id}      one user, or 404
  */
 
-import { USER_ID_PATTERN } from '../downstream/types';
+import { USER_ID_PATTERN } from '../contract/ids';
 import { batchBody, CACHE, cachedJson, isReply, notFound, ok, parseBatch, type ServiceDefinition } from './httpKit';
 import type { DemoData } from './seed';
 

@@ -15,7 +15,7 @@
  *   GET /categories      the whole flattened tree
  */
 
-import { PRODUCT_ID_PATTERN } from '../downstream/types';
+import { PRODUCT_ID_PATTERN } from '../contract/ids';
 import {
   batchBody,
   CACHE,

@@ -23,7 +23,7 @@
  */
 
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { ServiceName } from '../downstream/types';
+import type { ServiceName } from '../contract/services';
 
 // ---------------------------------------------------------------------------
 // Public types (re-exported by index.ts)

@@ -17,7 +17,7 @@
 
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { SERVICE_NAMES, type ServiceName, type ServiceUrls } from '../downstream/types';
+import { SERVICE_NAMES, type ServiceName, type ServiceUrls } from '../contract/services';
 import { createAccountsService } from './accountsService';
 import { createCatalogService } from './catalogService';
 import { DEFAULT_KNOBS, DemoHub, createServiceServer, type DemoKnobs, type DemoRequest, type ServiceDefinition } from './httpKit';

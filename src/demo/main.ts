@@ -15,7 +15,7 @@
  * `DEMO_MALFORMED_RATE` and `DEMO_SEED` are read as well; flags win.
  */
 
-import { SERVICE_NAMES, type ServiceName } from '../downstream/types';
+import { SERVICE_NAMES, type ServiceName } from '../contract/services';
 import { startDemoServices, type DemoKnobs } from './index';
 
 export const DEFAULT_PORTS: Record<ServiceName, number> = {

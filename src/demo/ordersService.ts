@@ -18,7 +18,8 @@
  *        prices from the catalog); honours `idempotency-key`
  */
 
-import { PRODUCT_ID_PATTERN, type DownstreamOrder, type DownstreamOrderLine, type DownstreamProduct } from '../downstream/types';
+import { PRODUCT_ID_PATTERN } from '../contract/ids';
+import { type DownstreamOrder, type DownstreamOrderLine, type DownstreamProduct } from '../contract/payloads';
 import {
   CACHE,
   IdempotencyStore,

@@ -10,7 +10,7 @@
  *   an unknown (well-formed) product has no recommendations
  */
 
-import { PRODUCT_ID_PATTERN } from '../downstream/types';
+import { PRODUCT_ID_PATTERN } from '../contract/ids';
 import { CACHE, invalidInput, ok, parseLimit, type ServiceDefinition } from './httpKit';
 import type { DemoData } from './seed';
 

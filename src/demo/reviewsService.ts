@@ -19,7 +19,8 @@
  *        honours `idempotency-key`
  */
 
-import { PRODUCT_ID_PATTERN, type DownstreamReview } from '../downstream/types';
+import { PRODUCT_ID_PATTERN } from '../contract/ids';
+import { type DownstreamReview } from '../contract/payloads';
 import {
   batchBody,
   CACHE,

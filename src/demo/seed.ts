@@ -44,18 +44,7 @@
  *   rating summaries are computed from them (average rounded to 2 decimals).
  */
 
-import type {
-  DownstreamCategory,
-  DownstreamImage,
-  DownstreamOrder,
-  DownstreamOrderLine,
-  DownstreamProduct,
-  DownstreamRatingSummary,
-  DownstreamReview,
-  DownstreamStockLevel,
-  DownstreamUser,
-  OrderStatus,
-} from '../downstream/types';
+import type { DownstreamCategory, DownstreamImage, DownstreamOrder, DownstreamOrderLine, DownstreamProduct, DownstreamRatingSummary, DownstreamReview, DownstreamStockLevel, DownstreamUser, OrderStatus } from '../contract/payloads';
 import { createRandom, type Random } from './random';
 
 export const DEMO_SEED = 20261124;

@@ -5,7 +5,7 @@
  * resolvers need a category by id, its parent and its breadcrumb, so the
  * index builds those lookups once instead of scanning the list per field.
  */
-import type { DownstreamCategory } from '../downstream/types';
+import type { DownstreamCategory } from '../contract/payloads';
 
 export class CategoryIndex {
   readonly all: DownstreamCategory[];

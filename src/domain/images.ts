@@ -3,7 +3,7 @@
  * The frontends ask for a named size; width and height are scaled together so
  * the aspect ratio of the original is kept.
  */
-import type { DownstreamImage } from '../downstream/types';
+import type { DownstreamImage } from '../contract/payloads';
 
 export type ImageSize = 'THUMB' | 'SMALL' | 'MEDIUM' | 'LARGE';
 

@@ -28,17 +28,8 @@ import type { Fetch } from '../cache/entityCache';
 import { localKey, publicProfile, type CacheAddress, type Family, type PublicProfile } from '../cache/policies';
 import type { Downstream } from '../downstream';
 import type { CallTrace } from '../downstream/serviceHttp';
-import type {
-  DownstreamCategory,
-  DownstreamOrder,
-  DownstreamPage,
-  DownstreamProduct,
-  DownstreamRatingSummary,
-  DownstreamReview,
-  DownstreamStockLevel,
-  DownstreamUser,
-} from '../downstream/types';
-import { MAX_BATCH } from '../downstream/ids';
+import type { DownstreamCategory, DownstreamOrder, DownstreamPage, DownstreamProduct, DownstreamRatingSummary, DownstreamReview, DownstreamStockLevel, DownstreamUser } from '../contract/payloads';
+import { MAX_BATCH } from '../contract/ids';
 import { BatchScheduler, type LoaderName } from './batchScheduler';
 import { CategoryIndex } from './categories';
 

@@ -4,10 +4,11 @@
  */
 import { DownstreamError } from '../errors/catalogue';
 import type { Fetched } from './catalogClient';
-import { idList, isUserId, segment } from './ids';
+import { idList, segment } from './paths';
+import { isUserId } from '../contract/ids';
 import type { CallTrace, ServiceHttp } from './serviceHttp';
-import type { DownstreamUser } from './types';
-import { items, user } from './validate';
+import type { DownstreamUser } from '../contract/payloads';
+import { items, user } from '../contract/validate';
 
 const userItems = items(user);
 

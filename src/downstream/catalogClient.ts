@@ -4,10 +4,11 @@
  * in the contract.
  */
 import { DownstreamError } from '../errors/catalogue';
-import { idList, isProductId, segment } from './ids';
+import { idList, segment } from './paths';
+import { isProductId } from '../contract/ids';
 import type { CallTrace, ServiceHttp } from './serviceHttp';
-import type { DownstreamCategory, DownstreamPage, DownstreamProduct } from './types';
-import { category, items, page, product } from './validate';
+import type { DownstreamCategory, DownstreamPage, DownstreamProduct } from '../contract/payloads';
+import { category, items, page, product } from '../contract/validate';
 
 const productItems = items(product);
 const productPage = page(product);

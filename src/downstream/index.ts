@@ -10,7 +10,7 @@ import { createOrdersClient, type OrdersClient } from './ordersClient';
 import { createRecommendationsClient, type RecommendationsClient } from './recommendationsClient';
 import { createReviewsClient, type ReviewsClient } from './reviewsClient';
 import { ServiceHttp, type CallObserver } from './serviceHttp';
-import { SERVICE_NAMES, type ServiceName, type ServiceUrls } from './types';
+import { SERVICE_NAMES, type ServiceName, type ServiceUrls } from '../contract/services';
 
 export interface Downstream {
   catalog: CatalogClient;

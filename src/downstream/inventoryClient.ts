@@ -4,10 +4,10 @@
  */
 import { DownstreamError } from '../errors/catalogue';
 import type { Fetched } from './catalogClient';
-import { idList } from './ids';
+import { idList } from './paths';
 import type { CallTrace, ServiceHttp } from './serviceHttp';
-import type { DownstreamStockLevel } from './types';
-import { items, stockLevel } from './validate';
+import type { DownstreamStockLevel } from '../contract/payloads';
+import { items, stockLevel } from '../contract/validate';
 
 const stockItems = items(stockLevel);
 

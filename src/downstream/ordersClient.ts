@@ -4,10 +4,11 @@
  * named in `x-user-id` from the verified token, never from the client.
  */
 import { DownstreamError } from '../errors/catalogue';
-import { isUserId, segment } from './ids';
+import { isUserId } from '../contract/ids';
+import { segment } from './paths';
 import type { CallTrace, Outcome, ServiceHttp } from './serviceHttp';
-import type { DownstreamOrder, DownstreamPage } from './types';
-import { order, page } from './validate';
+import type { DownstreamOrder, DownstreamPage } from '../contract/payloads';
+import { order, page } from '../contract/validate';
 
 const orderPage = page(order);
 

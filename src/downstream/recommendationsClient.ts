@@ -5,9 +5,9 @@
  */
 import { DownstreamError } from '../errors/catalogue';
 import type { Fetched } from './catalogClient';
-import { isProductId } from './ids';
+import { isProductId } from '../contract/ids';
 import type { CallTrace, ServiceHttp } from './serviceHttp';
-import { productIds } from './validate';
+import { productIds } from '../contract/validate';
 
 export type RecommendationsClient = ReturnType<typeof createRecommendationsClient>;
 

@@ -4,10 +4,11 @@
  */
 import { DownstreamError } from '../errors/catalogue';
 import type { Fetched } from './catalogClient';
-import { idList, isProductId, segment } from './ids';
+import { idList, segment } from './paths';
+import { isProductId } from '../contract/ids';
 import type { CallTrace, Outcome, ServiceHttp } from './serviceHttp';
-import type { DownstreamPage, DownstreamRatingSummary, DownstreamReview } from './types';
-import { items, page, ratingSummary, review } from './validate';
+import type { DownstreamPage, DownstreamRatingSummary, DownstreamReview } from '../contract/payloads';
+import { items, page, ratingSummary, review } from '../contract/validate';
 
 const reviewPage = page(review);
 const ratingItems = items(ratingSummary);

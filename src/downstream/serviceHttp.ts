@@ -18,9 +18,10 @@
 import { Pool, interceptors, type Dispatcher } from 'undici';
 import type { DownstreamOptions } from '../config';
 import { DownstreamError } from '../errors/catalogue';
-import type { DownstreamErrorBody, ServiceName } from './types';
+import type { DownstreamErrorBody } from '../contract/payloads';
+import type { ServiceName } from '../contract/services';
 import { CircuitBreaker } from './circuitBreaker';
-import { PayloadError, type Check } from './validate';
+import { PayloadError, type Check } from '../contract/validate';
 
 /** Per-request counters, filled by the transport; the request's log line reads them. */
 export interface CallTrace {

@@ -10,7 +10,7 @@
  * not here: they are data, returned as members of the mutation result unions.
  */
 import { GraphQLError } from 'graphql';
-import type { ServiceName } from '../downstream/types';
+import type { ServiceName } from '../contract/services';
 
 export const ErrorCode = {
   /** A downstream service answered 5xx, 429 or an unexpected status. */

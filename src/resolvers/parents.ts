@@ -6,7 +6,7 @@
  * gateway's own shapes: money with its currency, connections with their
  * edges, the mobile home screen.
  */
-import type { DownstreamOrder, DownstreamOrderLine, DownstreamProduct, DownstreamReview } from '../downstream/types';
+import type { DownstreamOrder, DownstreamOrderLine, DownstreamProduct, DownstreamReview } from '../contract/payloads';
 
 /**
  * A Product is either the catalog's payload or a bare reference by id, for

@@ -6,7 +6,7 @@
  */
 import { SignJWT } from 'jose';
 import { DEVELOPMENT_JWT_SECRET } from '../config';
-import { isUserId } from '../downstream/ids';
+import { isUserId } from '../contract/ids';
 
 export async function developmentToken(userId: string, secret: string, ttlSeconds = 3600): Promise<string> {
   return new SignJWT({})

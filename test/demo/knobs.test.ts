@@ -3,7 +3,7 @@
  * Latency is only ever checked as a lower bound: timing upper bounds are flaky.
  */
 import { MALFORMED_BODY, startDemoServices, type DemoServices } from '../../src/demo/index';
-import { SERVICE_NAMES } from '../../src/downstream/types';
+import { SERVICE_NAMES } from '../../src/contract/services';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

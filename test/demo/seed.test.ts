@@ -3,7 +3,7 @@
  * instance's live part is independent. No HTTP here. Checks over thousands
  * of entities collect violations and compare once (expect() per item is slow).
  */
-import { PRODUCT_ID_PATTERN, USER_ID_PATTERN } from '../../src/downstream/types';
+import { PRODUCT_ID_PATTERN, USER_ID_PATTERN } from '../../src/contract/ids';
 import { DEMO_SEED, buildDemoData, type DemoData } from '../../src/demo/index';
 import { createRandom, mulberry32 } from '../../src/demo/random';
 import { isoTimestamp } from '../../src/demo/seed';

@@ -7,7 +7,7 @@ import { DEFAULT_CACHE, DEFAULT_DOWNSTREAM, DEVELOPMENT_JWT_SECRET, defaultOpera
 import { startDemoServices, type DemoKnobs, type DemoServices } from '../../src/demo';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { Logger } from '../../src/logging/logger';
-import type { ServiceUrls } from '../../src/downstream/types';
+import type { ServiceUrls } from '../../src/contract/services';
 
 export const TEST_JWT_SECRET = DEVELOPMENT_JWT_SECRET;
 

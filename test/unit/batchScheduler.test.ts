@@ -11,7 +11,7 @@ import { DEFAULT_DOWNSTREAM } from '../../src/config';
 import { startDemoServices, type DemoServices } from '../../src/demo';
 import { createDownstream, type Downstream } from '../../src/downstream';
 import type { CallTrace } from '../../src/downstream/serviceHttp';
-import type { DownstreamProduct } from '../../src/downstream/types';
+import type { DownstreamProduct } from '../../src/contract/payloads';
 import DataLoader from 'dataloader';
 import { BatchScheduler, FEEDERS } from '../../src/domain/batchScheduler';
 import { createLoaders, type Loaders } from '../../src/domain/loaders';

@@ -5,7 +5,7 @@
 import { CircuitBreaker } from '../../src/downstream/circuitBreaker';
 import { ServiceHttp } from '../../src/downstream/serviceHttp';
 import { DEFAULT_DOWNSTREAM } from '../../src/config';
-import { items, stockLevel } from '../../src/downstream/validate';
+import { items, stockLevel } from '../../src/contract/validate';
 import { startDemoServices, type DemoServices } from '../../src/demo';
 
 describe('CircuitBreaker', () => {

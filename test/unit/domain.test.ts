@@ -11,7 +11,7 @@ import type { PageRead } from '../../src/domain/loaders';
 import { DEFAULT_LOCALE, localeFromAcceptLanguage } from '../../src/domain/locale';
 import { amountOf, formatMoney } from '../../src/domain/money';
 import { summarize, SUMMARY_MAX } from '../../src/domain/summary';
-import type { DownstreamCategory, DownstreamImage } from '../../src/downstream/types';
+import type { DownstreamCategory, DownstreamImage } from '../../src/contract/payloads';
 import { paginate, pageSize } from '../../src/resolvers/connection';
 
 /** The GraphQLError a function throws (fails the test otherwise). */

@@ -7,8 +7,8 @@ import type { ServerResponse } from 'node:http';
 import type { DownstreamOptions } from '../../src/config';
 import { DownstreamError } from '../../src/errors/catalogue';
 import { ServiceHttp, type CallTrace } from '../../src/downstream/serviceHttp';
-import type { DownstreamProduct } from '../../src/downstream/types';
-import { items, product } from '../../src/downstream/validate';
+import type { DownstreamProduct } from '../../src/contract/payloads';
+import { items, product } from '../../src/contract/validate';
 import { closedPort, json, startLocalServer, type LocalServer } from './localServer';
 
 const productItems = items(product);

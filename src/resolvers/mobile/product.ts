@@ -3,7 +3,7 @@
  * markdown description, and a few top reviews instead of a connection.
  */
 import { summarize } from '../../domain/summary';
-import type { DownstreamProduct } from '../../downstream/types';
+import type { DownstreamProduct } from '../../contract/payloads';
 import { pageSize } from '../connection';
 import type { ProductResolvers } from '../generated';
 import { then } from '../maybe';

@@ -14,7 +14,7 @@
  * `idempotencyKey` is forwarded as the `idempotency-key` header so a client's
  * retry of the same checkout places one order.
  */
-import { isProductId } from '../../downstream/ids';
+import { isProductId } from '../../contract/ids';
 import { DownstreamError } from '../../errors/catalogue';
 import type { MutationResolvers, ResolversUnionTypes } from '../generated';
 

@@ -8,7 +8,7 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../errors/catalogue';
 import { sizedImage } from '../../domain/images';
-import type { DownstreamProduct } from '../../downstream/types';
+import type { DownstreamProduct } from '../../contract/payloads';
 import type { RequestContext } from '../../context/requestContext';
 import { pageSize } from '../connection';
 import type { ProductResolvers } from '../generated';

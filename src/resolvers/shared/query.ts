@@ -1,13 +1,13 @@
 /**
  * The root queries every frontend shares: products, categories, the viewer.
  */
-import { isProductId } from '../../downstream/ids';
+import { isProductId } from '../../contract/ids';
 import { badUserInput, quote } from '../../errors/catalogue';
 import { paginate, pageSize } from '../connection';
 import type { QueryResolvers } from '../generated';
 import { then } from '../maybe';
 import { prefetch } from '../prefetch';
-import type { DownstreamProduct } from '../../downstream/types';
+import type { DownstreamProduct } from '../../contract/payloads';
 
 const MAX_SEARCH_LENGTH = 200;
 

@@ -6,7 +6,7 @@ import { paginate, pageSize } from '../connection';
 import type { ProductResolvers, ReviewConnectionResolvers } from '../generated';
 import { then } from '../maybe';
 import { productOf } from '../shared/product';
-import type { DownstreamReview } from '../../downstream/types';
+import type { DownstreamReview } from '../../contract/payloads';
 
 export const webProductResolvers: ProductResolvers = {
   description: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => p.description),

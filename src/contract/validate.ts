@@ -21,7 +21,7 @@ import type {
   DownstreamStockLevel,
   DownstreamUser,
   OrderStatus,
-} from './types';
+} from './payloads';
 
 /** Thrown by a checker; the client turns it into a DownstreamError. */
 export class PayloadError extends Error {

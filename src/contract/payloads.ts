@@ -2,12 +2,10 @@
  * The payloads of the six downstream services, exactly as
  * `../shared/contract/downstream.openapi.yaml` defines them.
  *
- * These are the shapes after validation (see `validate.ts`): resolvers and
- * codegen mappers build on them, and the demo services produce them.
+ * These are the shapes after validation (see `validate.ts`): the downstream
+ * clients return them, resolvers and codegen mappers build on them, and the
+ * demo services produce them. Nothing here depends on how they travel.
  */
-
-export const PRODUCT_ID_PATTERN = /^p-[0-9]{4,8}$/;
-export const USER_ID_PATTERN = /^u-[0-9]{4,8}$/;
 
 export interface DownstreamImage {
   id: string;
@@ -102,22 +100,3 @@ export interface DownstreamErrorBody {
   sku?: string;
   available?: number;
 }
-
-export type ServiceName =
-  | 'catalog'
-  | 'inventory'
-  | 'reviews'
-  | 'accounts'
-  | 'orders'
-  | 'recommendations';
-
-export const SERVICE_NAMES: readonly ServiceName[] = [
-  'catalog',
-  'inventory',
-  'reviews',
-  'accounts',
-  'orders',
-  'recommendations',
-];
-
-export type ServiceUrls = Record<ServiceName, string>;
