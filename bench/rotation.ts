@@ -19,7 +19,7 @@
  */
 import { request } from 'undici';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config';
-import { developmentToken } from '../src/tools/token';
+import { developmentToken } from '../src/context/developmentToken';
 import type { LoadRequest, Rotation } from './load';
 import type { OperationSpec } from './operations';
 import type { ServiceUrls } from './processes';

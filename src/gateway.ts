@@ -2,27 +2,35 @@
  * `createGateway(config)`: the whole gateway as one object that tests build,
  * start on a free port and stop, with nothing global in between.
  *
- * A request's path through the code:
- *   http/server.ts (route) → http/graphqlEndpoint.ts (body, context, Apollo)
- *   → resolvers/ (schema per frontend) → domain/loaders.ts (per-request batching)
- *   → downstream/*Client.ts (one per service) → downstream/serviceHttp.ts (undici pool)
+ * A request's path through the code (README: "A request's path"):
+ *   http/server.ts (route) → http/graphqlEndpoint.ts (body, log line)
+ *   → graphql/pipeline.ts (Apollo, plugins, graphql-jit) → context/createContext.ts
+ *   → resolvers/ (schema per frontend) → domain/ (loaders, commands, batch scheduler)
+ *   → cache/ (session, L1, L2) → downstream/*Client.ts (one per service) → downstream/serviceHttp.ts
+ *
+ * Everything a gateway holds is made here and passed down: no module keeps
+ * state of its own, so two gateways in one process never share anything.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FRONTENDS, type Frontend, type GatewayConfig } from './config';
-import { createAuthenticator } from './context/auth';
 import { EntityCache } from './cache/entityCache';
 import { TieredKeyValueStore } from './cache/keyValueStore';
 import { RedisTier } from './cache/redisTier';
+import { ResponseCache } from './cache/responseCache';
+import { FRONTENDS, type Frontend, type GatewayConfig } from './config';
+import { createAuthenticator } from './context/auth';
+import { contextFactory } from './context/createContext';
+import { developmentToken } from './context/developmentToken';
 import { createDownstream, type Downstream } from './downstream';
+import { createPipeline } from './graphql/pipeline';
 import { createGraphQLEndpoint, type GraphQLEndpoint } from './http/graphqlEndpoint';
 import { Metrics } from './http/metrics';
 import { loadContractOperations } from './http/operations';
 import { createPlaygroundPage } from './http/playground';
+import { requestLog } from './http/requestLog';
 import { createRouter } from './http/server';
 import { createLogger, type Logger } from './logging/logger';
 import { buildSchema } from './resolvers';
-import { developmentToken } from './tools/token';
 
 export interface Gateway {
   readonly config: GatewayConfig;
@@ -32,6 +40,8 @@ export interface Gateway {
   readonly cache: EntityCache;
   /** Forgets everything this process has cached (L1, responses); Redis entries stay. For operators and tests. */
   clearLocalCaches(): void;
+  /** Resolves once every L2 write and background refresh started so far has finished. */
+  settled(): Promise<void>;
   /** Starts listening; resolves with the base URL, e.g. http://127.0.0.1:4000. */
   listen(): Promise<string>;
   /** The base URL once listening. */
@@ -67,14 +77,17 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   if (!redis) logger.info('REDIS_URL is unset: caching in this process only (one instance)');
   const cache = new EntityCache({
     l1MaxBytes: config.cache.l1MaxBytes,
-    redis,
+    l2: redis,
     logger,
     enabled: config.cache.entities,
     ...(deps.now ? { now: deps.now } : {}),
   });
   // Local copies of persisted queries and whole responses; Redis holds the fleet's (bytes of JSON text).
   const persistedQueries = new TieredKeyValueStore('apq:', redis, 4 * 1024 * 1024);
-  const responses = config.cache.responseCache ? new TieredKeyValueStore('response:', redis, 8 * 1024 * 1024) : null;
+  const responses = config.cache.responseCache
+    ? new ResponseCache(new TieredKeyValueStore('response:', redis, 8 * 1024 * 1024), cache.log, cache.now)
+    : null;
+  const log = requestLog({ logger, metrics });
 
   const endpoints = {} as Record<Frontend, GraphQLEndpoint>;
   const playgrounds: Partial<Record<Frontend, ReturnType<typeof createPlaygroundPage>>> = {};
@@ -83,20 +96,21 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       ? JSON.stringify({ Authorization: `Bearer ${await developmentToken('u-0001', config.auth.jwtSecret, 24 * 3600)}` }, null, 2)
       : undefined;
   for (const frontend of FRONTENDS) {
-    endpoints[frontend] = await createGraphQLEndpoint({
+    endpoints[frontend] = createGraphQLEndpoint({
       frontend,
-      schema: buildSchema(frontend),
-      downstream,
-      authenticate,
+      pipeline: await createPipeline({
+        frontend,
+        schema: buildSchema(frontend),
+        production: config.production,
+        introspection: config.introspection,
+        logger,
+        persistedQueries,
+        responses,
+      }),
+      createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend] }),
+      requestLog: log,
       logger,
-      metrics,
-      production: config.production,
-      introspection: config.introspection,
       maxBodyBytes: config.maxBodyBytes,
-      maxPageSize: config.maxPageSize[frontend],
-      cache,
-      persistedQueries,
-      responses,
     });
     if (config.playground) {
       playgrounds[frontend] = createPlaygroundPage({
@@ -118,6 +132,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     downstream,
     metrics,
     cache,
+    settled: () => cache.drain(),
     clearLocalCaches() {
       cache.l1.clear();
       persistedQueries.clear();

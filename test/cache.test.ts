@@ -10,7 +10,7 @@ import { request } from 'undici';
 import { DEFAULT_CACHE, DEFAULT_DOWNSTREAM, type GatewayConfig } from '../src/config';
 import { startDemoServices, type DemoServices } from '../src/demo';
 import { encodeCursor } from '../src/domain/cursor';
-import { developmentToken } from '../src/tools/token';
+import { developmentToken } from '../src/context/developmentToken';
 import { operation } from './helpers/contract';
 import { deleteUnder, keysUnder, PrivateRedis, SHARED_REDIS_URL, testPrefix, waitFor } from './helpers/redis';
 import { startGateway, TEST_JWT_SECRET, type GatewayUnderTest } from './helpers/stack';

@@ -8,7 +8,7 @@
  * gap of 100 ms between arrivals therefore separates levels. The test counts
  * levels (structure), not milliseconds.
  */
-import { developmentToken } from '../src/tools/token';
+import { developmentToken } from '../src/context/developmentToken';
 import { operation } from './helpers/contract';
 import { startStack, TEST_JWT_SECRET, type Stack } from './helpers/stack';
 

@@ -25,7 +25,7 @@
  */
 import { Writable } from 'node:stream';
 import { createLogger } from '../src/logging/logger';
-import { developmentToken } from '../src/tools/token';
+import { developmentToken } from '../src/context/developmentToken';
 import { contractOperations, operation } from './helpers/contract';
 import { startStack, TEST_JWT_SECRET, type Stack } from './helpers/stack';
 

@@ -3,7 +3,7 @@
  * failures come back as result-union members, never as GraphQL errors; the
  * demo services' live data shows what really happened downstream.
  */
-import { developmentToken } from '../src/tools/token';
+import { developmentToken } from '../src/context/developmentToken';
 import { operation } from './helpers/contract';
 import { startStack, TEST_JWT_SECRET, type Stack } from './helpers/stack';
 

@@ -3,7 +3,7 @@
  * as the apps send it, and checked field by field against the demo services'
  * data. (The writes are in mutations.test.ts.)
  */
-import { developmentToken } from '../src/tools/token';
+import { developmentToken } from '../src/context/developmentToken';
 import { operation } from './helpers/contract';
 import { startStack, TEST_JWT_SECRET, type Stack } from './helpers/stack';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { defaultOperationsDir } from '../src/config';
 import { PLAYGROUND_ASSET_PREFIX, renderPlaygroundHtml, servePlaygroundAsset, wantsPlayground } from '../src/http/playground';
-import { developmentToken } from '../src/tools/token';
+import { developmentToken } from '../src/context/developmentToken';
 import { TEST_JWT_SECRET, startStack, type Stack } from './helpers/stack';
 
 const CHROMIUM = '/usr/bin/chromium';

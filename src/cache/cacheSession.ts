@@ -4,24 +4,50 @@
  * Why a session: the request's loaders send their batches together (see
  * domain/batchScheduler.ts), and each batch looks up the cache. Looked up one
  * by one, four batches of a dependency level would be four Redis round trips.
- * The session gathers every L2 lookup made in the same tick into one pipeline,
+ * The session gathers the L2 lookups of a dependency level into one pipeline,
  * and buffers every L2 write until the response is sent, then issues them as
  * one pipeline that the response does not wait for. So a request costs at most
  * one Redis read per dependency level and one write in all.
  *
+ * When the held lookups go is not the session's decision: it hands their
+ * dispatch to the request's `ReadScheduler` (the batch scheduler, which knows
+ * when a level is complete), exactly as a DataLoader hands it its batches,
+ * and it tells the scheduler which downstream fetches are still out.
+ *
  * `readThrough` is the whole read path for one batch:
- *   L1 (fresh?) → L2 for the rest, in the tick's one pipeline (fresh?) →
+ *   L1 (fresh?) → L2 for the rest, in the level's one pipeline (fresh?) →
  *   stale within the SWR window: answer now, refresh in the background →
  *   downstream for what is left, in one batch call → store in L1, buffer for L2.
  * If that downstream call fails, entries within the stale-if-error window
  * answer instead, and the session records it for the response's extensions.
  */
+import type { CallTrace } from '../downstream/call';
 import { DownstreamError } from '../errors/catalogue';
-import type { CallTrace } from '../downstream/serviceHttp';
 import { isFresh, parseEntry, withinSie, withinSwr, type Entry } from './entry';
-import type { EntityCache, Fetch } from './entityCache';
-import { localKey, POLICIES, type CacheAddress, type Family } from './policies';
-import type { L2Write } from './redisTier';
+import { POLICIES, type Family } from './entityPolicies';
+import type { Fetch, FetchResult } from './fetch';
+import { localKey, type CacheAddress } from './keys';
+import type { L2Store, L2Write } from './l2';
+
+/** What a session needs of the entity cache (entityCache.ts implements it). */
+export interface SessionCache {
+  readonly enabled: boolean;
+  readonly l2: Pick<L2Store, 'ready' | 'read'> | null;
+  now(): number;
+  local(key: string, now: number): Entry | undefined;
+  promote(address: CacheAddress, entry: Entry): void;
+  storeFetched<V>(family: Family, addresses: readonly CacheAddress[], result: FetchResult<V>, fetchedAt: number): L2Write[];
+  write(writes: readonly L2Write[]): Promise<boolean>;
+  refresh<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): void;
+}
+
+/** Decides when a request's held L2 reads go (domain/batchScheduler.ts implements it). */
+export interface ReadScheduler {
+  /** Queues the dispatch of the held reads, as DataLoader's `batchScheduleFn` queues a batch. */
+  scheduleRead(dispatch: () => void): void;
+  /** Runs a downstream fetch, known to be in flight until it settles: held reads wait for it. */
+  fetching<T>(fetch: () => Promise<T>): Promise<T>;
+}
 
 export interface CacheStats {
   l1Hits: number;
@@ -56,15 +82,15 @@ export class CacheSession {
   readonly dependencies = new Set<string>();
   readonly staleIfError: StaleNotice[] = [];
   readonly startedAt: number;
+  /** Whether this request's entities are recorded (only a response that may be cached needs them). */
+  trackDependencies = true;
   private pendingReads: PendingRead[] | null = null;
   private pendingWrites: L2Write[] = [];
-  private fetchesInFlight = 0;
-  /** Set by the request's batch scheduler: asks it for a flush, after which held reads are sent. */
-  private wake: (() => void) | null = null;
 
   constructor(
-    private readonly cache: EntityCache,
+    private readonly cache: SessionCache,
     private readonly trace: CallTrace,
+    private readonly scheduler: ReadScheduler,
   ) {
     this.startedAt = cache.now();
   }
@@ -77,25 +103,13 @@ export class CacheSession {
    */
   peek(key: string, ownerKey: string): unknown {
     if (!this.cache.enabled) return MISS;
-    const entry = this.cache.l1.get(key, this.cache.now());
-    if (entry === undefined || this.cache.now() >= entry.f) return MISS;
+    const now = this.cache.now();
+    const entry = this.cache.local(key, now);
+    if (entry === undefined || !isFresh(entry, now)) return MISS;
     this.stats.l1Hits++;
     if (this.trackDependencies) this.dependencies.add(ownerKey);
     return entry.v;
   }
-
-  /** Lets the request's batch scheduler decide when held Redis reads go (see the comment at the top). */
-  attachScheduler(wake: () => void): void {
-    this.wake = wake;
-  }
-
-  /** Called at the end of each scheduler flush: sends the held reads unless downstream calls are still out. */
-  sendHeldReads(): void {
-    if (this.pendingReads && this.fetchesInFlight === 0) this.sendReads();
-  }
-
-  /** Whether this request's entities are recorded (only a response that may be cached needs them). */
-  trackDependencies = true;
 
   async readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): Promise<(V | null | Error)[]> {
     if (!this.cache.enabled) return this.fetchOnly(addresses, fetch);
@@ -110,7 +124,7 @@ export class CacheSession {
     for (let i = 0; i < addresses.length; i++) {
       const address = addresses[i] as CacheAddress;
       if (this.trackDependencies) this.dependencies.add(address.field === undefined ? (keys[i] as string) : localKey({ family, owner: address.owner }));
-      const entry = this.cache.l1.get(keys[i] as string, now);
+      const entry = this.cache.local(keys[i] as string, now);
       if (entry && isFresh(entry, now)) {
         out[i] = entry.v as V | null;
         this.stats.l1Hits++;
@@ -121,7 +135,7 @@ export class CacheSession {
     }
     if (toL2.length === 0) return out;
 
-    // L2: one pipeline for every lookup of this tick.
+    // L2: one pipeline for every lookup of this dependency level.
     const l2 = await this.readL2(toL2.map((i) => addresses[i] as CacheAddress));
     now = this.cache.now();
     const toFetch: number[] = [];
@@ -133,7 +147,7 @@ export class CacheSession {
       if (best && isFresh(best, now)) {
         out[i] = best.v as V | null;
         this.stats.l2Hits++;
-        if (best === remote) this.cache.store(addresses[i] as CacheAddress, remote);
+        if (best === remote) this.cache.promote(addresses[i] as CacheAddress, remote);
         return;
       }
       if (best && withinSwr(best, policy, now)) {
@@ -146,49 +160,47 @@ export class CacheSession {
       else staleCopies.delete(i);
       toFetch.push(i);
     });
-    const freshMs = (maxAge: number | null) => Math.min(policy.ttl, maxAge ?? policy.ttl) * 1000;
-    if (toRefresh.length > 0) this.cache.refresh(family, toRefresh, fetch, freshMs);
+    if (toRefresh.length > 0) this.cache.refresh(family, toRefresh, fetch);
     if (toFetch.length === 0) return out;
 
     // Downstream: one batch call for everything still missing.
     this.stats.misses += toFetch.length;
+    const missing = toFetch.map((i) => addresses[i] as CacheAddress);
     const fetchedAt = this.cache.now();
-    let result;
-    this.fetchesInFlight++;
+    let result: FetchResult<V>;
     try {
-      result = await fetch(toFetch.map((i) => addresses[i] as CacheAddress), this.trace);
+      result = await this.scheduler.fetching(() => fetch(missing, this.trace));
     } catch (error) {
       if (!(error instanceof DownstreamError)) throw error;
-      for (const i of toFetch) {
-        const stale = staleCopies.get(i);
-        if (!stale) {
-          out[i] = error;
-          continue;
-        }
-        out[i] = stale.v as V | null;
-        this.staleIfError.push({
-          entity: keys[i] as string,
-          ageSeconds: Math.round((this.cache.now() - stale.s) / 1000),
-          code: String(error.extensions.code),
-          service: error.service,
-        });
-      }
+      for (const i of toFetch) out[i] = this.staleIfErrorOr(error, keys[i] as string, staleCopies.get(i)) as V | null | Error;
       return out;
-    } finally {
-      if (--this.fetchesInFlight === 0 && this.pendingReads) this.wake?.();
     }
-
-    const fresh = freshMs(result.maxAgeSeconds);
-    for (const i of toFetch) {
-      const address = addresses[i] as CacheAddress;
-      const value = result.values.get(keys[i] as string) ?? null;
-      out[i] = value;
-      const ttl = value === null ? Math.min(fresh, policy.negativeTtl * 1000) : fresh;
-      if (ttl <= 0) continue;
-      const stored = this.cache.store(address, { v: value, s: fetchedAt, f: fetchedAt + ttl });
-      if (stored && this.cache.redis) this.pendingWrites.push({ address, value: stored.text, ttlMs: stored.ttlMs, fetchedAt });
-    }
+    for (const i of toFetch) out[i] = result.values.get(keys[i] as string) ?? null;
+    for (const write of this.cache.storeFetched(family, missing, result, fetchedAt)) this.pendingWrites.push(write);
     return out;
+  }
+
+  /** Sends the buffered L2 writes as one pipeline; the response does not wait for it. */
+  flush(): void {
+    const writes = this.pendingWrites;
+    this.pendingWrites = [];
+    if (writes.length === 0 || !this.cache.l2?.ready) return;
+    this.stats.redisWrites++;
+    void this.cache.write(writes).then((ok) => {
+      if (!ok) this.stats.redisErrors++;
+    });
+  }
+
+  /** A stale copy's value, reported in the response, or the error when there is none. */
+  private staleIfErrorOr(error: DownstreamError, key: string, stale: Entry | undefined): unknown {
+    if (!stale) return error;
+    this.staleIfError.push({
+      entity: key,
+      ageSeconds: Math.round((this.cache.now() - stale.s) / 1000),
+      code: String(error.extensions.code),
+      service: error.service,
+    });
+    return stale.v;
   }
 
   /** The read path with the cache turned off: straight to the service. */
@@ -198,36 +210,22 @@ export class CacheSession {
     return addresses.map((a) => values.get(localKey(a)) ?? null);
   }
 
-  /** Sends the buffered L2 writes as one pipeline; the response does not wait for it. */
-  flush(): void {
-    const writes = this.pendingWrites;
-    this.pendingWrites = [];
-    const redis = this.cache.redis;
-    if (writes.length === 0 || !redis?.ready) return;
-    this.stats.redisWrites++;
-    redis.write(writes).catch(() => {
-      this.stats.redisErrors++;
-    });
-  }
-
   private readL2(addresses: readonly CacheAddress[]): Promise<(Entry | null)[]> {
-    const redis = this.cache.redis;
-    if (!redis?.ready) return Promise.resolve(addresses.map(() => null));
+    if (!this.cache.l2?.ready) return Promise.resolve(addresses.map(() => null));
     return new Promise((resolve) => {
       if (!this.pendingReads) {
         this.pendingReads = [];
-        // Without a scheduler (a session used on its own), a tick's lookups go together.
-        if (!this.wake) queueMicrotask(() => this.sendReads());
+        this.scheduler.scheduleRead(this.sendReads);
       }
       this.pendingReads.push({ addresses, resolve });
     });
   }
 
-  private sendReads(): void {
+  private readonly sendReads = (): void => {
     const reads = this.pendingReads;
-    if (!reads) return;
+    const l2 = this.cache.l2;
+    if (!reads || !l2) return;
     this.pendingReads = null;
-    const all = reads.flatMap((r) => r.addresses);
     this.stats.redisReads++;
     const deliver = (values: (string | null)[] | null) => {
       let offset = 0;
@@ -237,9 +235,9 @@ export class CacheSession {
         read.resolve(read.addresses.map((_a, k) => parseEntry(slice[k] ?? null)));
       }
     };
-    (this.cache.redis as NonNullable<typeof this.cache.redis>).read(all).then(deliver, () => {
+    l2.read(reads.flatMap((r) => r.addresses)).then(deliver, () => {
       this.stats.redisErrors++;
       deliver(null);
     });
-  }
+  };
 }

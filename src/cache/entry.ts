@@ -4,7 +4,7 @@
  * policy (see policies.ts), so entries stay small and a policy change applies
  * to entries already stored.
  */
-import type { CachePolicy } from './policies';
+import type { EntityPolicy } from './entityPolicies';
 
 export interface Entry<V = unknown> {
   /** The value; null remembers "no such entity" (a negative entry). */
@@ -16,7 +16,7 @@ export interface Entry<V = unknown> {
 }
 
 /** How long past freshness an entry is worth keeping at all. */
-export function retentionMs(policy: CachePolicy): number {
+export function retentionMs(policy: EntityPolicy): number {
   return Math.max(policy.swr, policy.sie) * 1000;
 }
 
@@ -24,11 +24,11 @@ export function isFresh(entry: Entry, now: number): boolean {
   return now < entry.f;
 }
 
-export function withinSwr(entry: Entry, policy: CachePolicy, now: number): boolean {
+export function withinSwr(entry: Entry, policy: EntityPolicy, now: number): boolean {
   return now < entry.f + policy.swr * 1000;
 }
 
-export function withinSie(entry: Entry, policy: CachePolicy, now: number): boolean {
+export function withinSie(entry: Entry, policy: EntityPolicy, now: number): boolean {
   return now < entry.f + policy.sie * 1000;
 }
 

@@ -18,7 +18,8 @@
  * - `lock`: SET NX PX, so one instance of the fleet refreshes a stale key.
  */
 import Redis from 'ioredis';
-import { localKey, markerKey, redisKey, type CacheAddress } from './policies';
+import { localKey, markerKey, redisKey, type CacheAddress } from './keys';
+import type { InvalidationListener, L2Store, L2Write } from './l2';
 
 export interface RedisTierOptions {
   url: string;
@@ -27,16 +28,6 @@ export interface RedisTierOptions {
   /** Longest a command may take before it counts as failed. Default 50 ms. */
   commandTimeoutMs: number;
 }
-
-export interface L2Write {
-  address: CacheAddress;
-  value: string;
-  ttlMs: number;
-  fetchedAt: number;
-}
-
-/** The owners invalidated by one eviction, as `family:owner` keys. */
-export type InvalidationListener = (ownerKeys: string[]) => void;
 
 const GUARDED_SET = `
 local marker = redis.call('GET', KEYS[2])
@@ -61,7 +52,7 @@ type GuardedPipeline = ReturnType<Redis['pipeline']> & {
   bffGuardedSet(key: string, marker: string, value: string, ttlMs: number, fetchedAt: number, field: string, skewMs: number): unknown;
 };
 
-export class RedisTier {
+export class RedisTier implements L2Store {
   readonly prefix: string;
   private readonly client: Redis;
   private readonly subscriber: Redis;
@@ -160,7 +151,7 @@ export class RedisTier {
   }
 
   /** Deletes the owners' entries everywhere and tells every instance. */
-  async evict(owners: readonly CacheAddress[], now = Date.now()): Promise<void> {
+  async evict(owners: readonly CacheAddress[], now: number): Promise<void> {
     const pipeline = this.client.pipeline();
     for (const o of owners) {
       pipeline.del(redisKey(this.prefix, o.family, o.owner));

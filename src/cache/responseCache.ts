@@ -1,32 +1,78 @@
 /**
  * The whole-response cache: for anonymous queries whose every field is
- * public, the finished result, keyed by frontend, operation (hash and name),
- * variables and locale, for the max-age the schema's `@cacheControl` hints
- * allow (see cachePolicy.ts; the same policy sets the `Cache-Control` header,
- * so a CDN can cache GET responses the same way).
- *
- * Never cached: signed-in requests (they bypass the cache both ways),
- * mutations, responses with errors or with stale-if-error data, anything with
- * a PRIVATE hint.
+ * public, the finished result's data, keyed by frontend, operation (hash and
+ * name), variables and locale, for the max-age the schema's `@cacheControl`
+ * hints allow (graphql/documentCachePolicy.ts; the same policy sets the
+ * `Cache-Control` header, so a CDN can cache GET responses the same way).
+ * What may be stored, and when it is looked up, is the response cache
+ * plugin's decision (graphql/plugins/responseCachePlugin.ts).
  *
  * Why it can still honour invalidation: a stored response lists the entities
  * it was built from (the request's cache session knows them). Before serving
- * it, the plugin asks the invalidation log (fed by every instance's evictions
+ * it, the cache asks the invalidation log (fed by every instance's evictions
  * over pub/sub) whether any of them was evicted since the response was
  * stored; if so, it is a miss. That costs no extra round trip.
  */
 import { createHash } from 'node:crypto';
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import type { Frontend } from '../config';
-import type { RequestContext } from '../context/requestContext';
 import type { InvalidationLog } from './invalidationLog';
 import type { TieredKeyValueStore } from './keyValueStore';
+
+/** What a response is keyed by. */
+export interface ResponseKey {
+  frontend: string;
+  queryHash: string;
+  operationName: string | null | undefined;
+  variables: Record<string, unknown> | undefined;
+  locale: string;
+}
+
+export interface CachedResponse {
+  data: Record<string, unknown>;
+  /** Whole seconds since it was stored (the `Age` header). */
+  ageSeconds: number;
+  /** Whole seconds it stays fresh. */
+  remainingSeconds: number;
+}
 
 interface StoredResponse {
   data: Record<string, unknown>;
   dependencies: string[];
   storedAt: number;
   maxAge: number;
+}
+
+export class ResponseCache {
+  constructor(
+    private readonly store: TieredKeyValueStore,
+    private readonly log: InvalidationLog,
+    private readonly now: () => number,
+  ) {}
+
+  key(parts: ResponseKey): string {
+    return createHash('sha256')
+      .update(JSON.stringify([parts.frontend, parts.queryHash, parts.operationName, parts.variables ?? {}, parts.locale]))
+      .digest('base64url');
+  }
+
+  /** The stored response, unless it is absent, unreadable, expired, or built from an entity evicted since. */
+  async lookup(key: string): Promise<CachedResponse | null> {
+    const stored = parse(await this.store.get(key));
+    if (!stored) return null;
+    const age = (this.now() - stored.storedAt) / 1000;
+    if (age >= stored.maxAge || stored.dependencies.some((d) => this.log.mayBeInvalidatedSince(d, stored.storedAt))) return null;
+    return { data: stored.data, ageSeconds: Math.floor(age), remainingSeconds: Math.max(0, Math.floor(stored.maxAge - age)) };
+  }
+
+  /** Stores a response built at `storedAt` from `dependencies`, for `maxAge` seconds (not awaited by the response). */
+  save(key: string, data: Record<string, unknown>, dependencies: Iterable<string>, storedAt: number, maxAge: number): void {
+    const stored: StoredResponse = { data, dependencies: [...dependencies], storedAt, maxAge };
+    void this.store.set(key, JSON.stringify(stored), { ttl: maxAge });
+  }
+
+  /** Forgets this process's copies (Redis keeps the fleet's). */
+  clear(): void {
+    this.store.clear();
+  }
 }
 
 /** A stored response, or null for a miss (absent, or unreadable: never an error). */
@@ -38,66 +84,4 @@ function parse(text: string | undefined): StoredResponse | null {
   } catch {
     return null;
   }
-}
-
-export function responseCachePlugin(
-  frontend: Frontend,
-  store: TieredKeyValueStore,
-  log: InvalidationLog,
-  now: () => number,
-): ApolloServerPlugin<RequestContext> {
-  return {
-    async requestDidStart() {
-      let key: string | null = null;
-      let served = false;
-      return {
-        async responseForOperation(rc) {
-          const ctx = rc.contextValue;
-          if (ctx.viewer || rc.operation.operation !== 'query') {
-            ctx.trace.responseCache = 'bypass';
-            return null;
-          }
-          key = createHash('sha256')
-            .update(JSON.stringify([frontend, rc.queryHash, rc.operationName, rc.request.variables ?? {}, ctx.locale]))
-            .digest('base64url');
-          const stored = parse(await store.get(key));
-          const age = stored ? (now() - stored.storedAt) / 1000 : 0;
-          if (!stored || age >= stored.maxAge || stored.dependencies.some((d) => log.mayBeInvalidatedSince(d, stored.storedAt))) {
-            ctx.trace.responseCache = 'miss';
-            return null;
-          }
-          served = true;
-          ctx.trace.responseCache = 'hit';
-          const remaining = Math.max(0, Math.floor(stored.maxAge - age));
-          return {
-            http: {
-              status: undefined,
-              headers: new HeaderMap([
-                ['age', String(Math.floor(age))],
-                ['cache-control', remaining > 0 ? `max-age=${remaining}, public` : 'no-store'],
-              ]),
-            },
-            body: { kind: 'single', singleResult: { data: stored.data } },
-          };
-        },
-
-        async willSendResponse(rc) {
-          if (served || key === null) return;
-          const { body } = rc.response;
-          if (body.kind !== 'single' || body.singleResult.errors?.length || !body.singleResult.data) return;
-          const policy = rc.contextValue.trace.cachePolicy;
-          const session = rc.contextValue.cache;
-          // Data served stale is older than its hints promise: such a response is not kept.
-          if (!policy || policy.scope === 'PRIVATE' || session.staleIfError.length > 0 || session.stats.stale > 0) return;
-          const stored: StoredResponse = {
-            data: body.singleResult.data,
-            dependencies: [...session.dependencies],
-            storedAt: session.startedAt,
-            maxAge: policy.maxAge,
-          };
-          void store.set(key, JSON.stringify(stored), { ttl: policy.maxAge });
-        },
-      };
-    },
-  };
 }

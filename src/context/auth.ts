@@ -17,11 +17,8 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { AuthOptions } from '../config';
 import { isUserId } from '../contract/ids';
+import type { Viewer } from '../domain/viewer';
 import { unauthenticated } from '../errors/catalogue';
-
-export interface Viewer {
-  userId: string;
-}
 
 export type Authenticate = (authorization: string | undefined) => Promise<Viewer | null>;
 

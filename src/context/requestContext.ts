@@ -1,20 +1,21 @@
 /**
- * Everything one GraphQL request's resolvers may use, built once per request.
+ * Everything one GraphQL request's resolvers may use, built once per request
+ * (createContext.ts), and what the request records about itself.
  *
- * Why a plain object built here: resolvers get their dependencies passed in
- * (no module singletons), so a test builds a gateway with its own downstream
- * URLs and nothing leaks between gateways or between requests. The loaders in
- * it are per request (see domain/loaders.ts); the downstream clients are
- * shared by all requests of a gateway.
+ * Why a plain object: resolvers get their dependencies passed in (no module
+ * singletons), so a test builds a gateway with its own downstream URLs and
+ * nothing leaks between gateways or between requests. Resolvers see reads
+ * (`loaders`) and writes (`commands`) only: never a downstream client, the
+ * cache, or a way to evict, so every read is batched and cached and every
+ * write evicts what it changed. The pipeline's plugins see a little more
+ * (`OperationContext`): the request's cache session and its record.
  */
-import type { CachePolicy } from '../cache/cachePolicy';
 import type { CacheSession } from '../cache/cacheSession';
 import type { Frontend } from '../config';
-import type { EntityCache } from '../cache/entityCache';
+import type { Commands } from '../domain/commands';
 import type { Loaders } from '../domain/loaders';
-import type { Downstream } from '../downstream';
-import type { CallTrace } from '../downstream/serviceHttp';
-import type { Viewer } from './auth';
+import type { Viewer } from '../domain/viewer';
+import type { CallTrace } from '../downstream/call';
 
 export interface RequestContext {
   frontend: Frontend;
@@ -24,22 +25,23 @@ export interface RequestContext {
   /** The verified user, or null for an anonymous request. */
   viewer: Viewer | null;
   loaders: Loaders;
-  /** This request's use of the entity cache (batched Redis work, stats, dependencies). */
-  cache: CacheSession;
-  /** Evicts entities after a write; see cache/entityCache.ts. */
-  evict: EntityCache['evict'];
-  downstream: Downstream;
-  /** What this request did, for its log line (shared by reference: Apollo clones the context). */
-  trace: RequestTrace;
+  commands: Commands;
   /** Largest `first` this frontend allows. */
   maxPageSize: number;
 }
 
-export interface RequestTrace extends CallTrace {
+/** What Apollo's context is: the resolvers' context, and what the plugins need of the request. */
+export interface OperationContext extends RequestContext {
+  /** This request's use of the entity cache (batched Redis work, stats, dependencies). */
+  session: CacheSession;
+  /** What this request did, for its log line (shared by reference: Apollo may copy the context). */
+  record: RequestRecord;
+}
+
+/** What a request did, filled in as it goes (the transport counts its downstream calls), read by its log line. */
+export interface RequestRecord extends CallTrace {
   /** Set once the operation is resolved. */
   operationName: string | null;
   /** What the response cache did for this request. */
   responseCache?: 'hit' | 'miss' | 'bypass';
-  /** The document's cache policy (null: not cacheable), once the operation is resolved. */
-  cachePolicy?: CachePolicy | null;
 }

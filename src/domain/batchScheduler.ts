@@ -16,12 +16,22 @@
  * (including one sent in the same flush); every other batch goes at the next
  * flush. A held leaf is looked at again whenever a feeder comes back.
  *
+ * The request's held Redis reads are one more pending batch (see
+ * cache/cacheSession.ts: the session hands the scheduler their dispatch, as a
+ * DataLoader hands it a batch). They go last in a flush, after every batch it
+ * sent has made its own L1 misses known, and only while no downstream fetch of
+ * the request is out: the fetches still out are what the next level's lookups
+ * wait for, so they join one pipeline instead of one per service that answers.
+ * A held read is looked at again whenever a fetch comes back.
+ *
  * A flush runs on `setImmediate`, after the current I/O callbacks and all
  * their promise jobs: every resolver that can run before the next downstream
  * answer has run, so batches are as large as they can be without waiting.
  * The feeder table must stay acyclic (a loader never feeds itself, directly or
  * not), which guarantees that every waiting batch is eventually sent.
  */
+import type { ReadScheduler } from '../cache/cacheSession';
+
 
 export type LoaderName =
   | 'product'
@@ -52,18 +62,13 @@ interface PendingBatch {
   dispatch: () => void;
 }
 
-export class BatchScheduler {
+export class BatchScheduler implements ReadScheduler {
   private pending: PendingBatch[] = [];
+  private heldReads: (() => void)[] = [];
   private readonly inFlight = new Map<LoaderName, number>();
+  private fetchesInFlight = 0;
   private armed = false;
-
-  /** `afterFlush` runs once the batches of a flush have been sent (the cache sends its held Redis reads then). */
-  constructor(private readonly afterFlush?: () => void) {}
-
-  /** Asks for a flush even with no batch pending (the cache has reads to send). */
-  wake(): void {
-    this.arm();
-  }
+  private flushing = false;
 
   /** The `batchScheduleFn` for the loader called `name`. */
   scheduleFn(name: LoaderName): (dispatch: () => void) => void {
@@ -86,6 +91,21 @@ export class BatchScheduler {
     };
   }
 
+  scheduleRead(dispatch: () => void): void {
+    this.heldReads.push(dispatch);
+    // Asked for by a batch this flush is sending: the end of this flush looks at it.
+    if (!this.flushing) this.arm();
+  }
+
+  async fetching<T>(fetch: () => Promise<T>): Promise<T> {
+    this.fetchesInFlight++;
+    try {
+      return await fetch();
+    } finally {
+      if (--this.fetchesInFlight === 0 && this.heldReads.length > 0) this.arm();
+    }
+  }
+
   private arm(): void {
     if (this.armed) return;
     this.armed = true;
@@ -94,6 +114,15 @@ export class BatchScheduler {
 
   private readonly flush = (): void => {
     this.armed = false;
+    this.flushing = true;
+    try {
+      this.send();
+    } finally {
+      this.flushing = false;
+    }
+  };
+
+  private send(): void {
     const batches = this.pending;
     this.pending = [];
     // Feeders first: dispatching a batch calls its (tracked) batch function at once,
@@ -107,6 +136,10 @@ export class BatchScheduler {
       if (feeders.some((f) => (this.inFlight.get(f) ?? 0) > 0)) this.pending.push(batch);
       else batch.dispatch();
     }
-    this.afterFlush?.();
-  };
+    // Last, the held reads, including those the batches just sent asked for.
+    if (this.fetchesInFlight > 0 || this.heldReads.length === 0) return;
+    const reads = this.heldReads;
+    this.heldReads = [];
+    for (const dispatch of reads) dispatch();
+  }
 }

@@ -8,7 +8,8 @@
  * outlive the request, or one user's view would leak into another's. Shared,
  * cross-request caching is the cache layer underneath (src/cache): every
  * batch reads through the request's CacheSession, which asks L1, then Redis,
- * then the service, for only what is still missing.
+ * then the service, for only what is still missing. When each batch goes is
+ * the request's BatchScheduler's decision (batchScheduler.ts).
  *
  * Batchable reads (products, stock, ratings, users) are chunked at the
  * contract's 100 ids. Reads without a batch endpoint (a listing page, a review
@@ -18,19 +19,20 @@
  * The warm path skips all of that: `load` first asks the session for a fresh
  * L1 entry and, on a hit, returns the value itself, synchronously. Resolvers
  * are written to stay synchronous when their inputs are (see
- * resolvers/maybe.ts), so a fully warm request resolves without promises,
+ * resolvers/promiseOrValue.ts), so a fully warm request resolves without promises,
  * and a DataLoader is only created once a loader first misses.
  */
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { MISS, type CacheSession } from '../cache/cacheSession';
-import type { Fetch } from '../cache/entityCache';
-import { localKey, publicProfile, type CacheAddress, type Family, type PublicProfile } from '../cache/policies';
+import { publicProfile, type Family, type PublicProfile } from '../cache/entityPolicies';
+import type { Fetch } from '../cache/fetch';
+import { localKey, type CacheAddress } from '../cache/keys';
 import type { Downstream } from '../downstream';
-import type { CallTrace } from '../downstream/serviceHttp';
+import type { CallTrace } from '../downstream/call';
 import type { DownstreamCategory, DownstreamOrder, DownstreamPage, DownstreamProduct, DownstreamRatingSummary, DownstreamReview, DownstreamStockLevel, DownstreamUser } from '../contract/payloads';
 import { MAX_BATCH } from '../contract/ids';
-import { BatchScheduler, type LoaderName } from './batchScheduler';
+import type { BatchScheduler, LoaderName } from './batchScheduler';
 import { CategoryIndex } from './categories';
 
 /** A page read, or the service's refusal of the page parameters (a bad cursor). */
@@ -81,7 +83,7 @@ export interface Loaders {
   reviewPage: EntityLoader<ReviewPageKey, PageRead<DownstreamReview> | null>;
   recommendations: EntityLoader<RecommendationsKey, string[]>;
   /** Private: cached per user (the key holds the verified user id), evicted by that user's orders. */
-  orderPage: EntityLoader<OrderPageKey, PageRead<DownstreamOrder>>;
+  orderPage: EntityLoader<OrderPageKey, PageRead<DownstreamOrder> | null>;
 }
 
 /** One category index per cached category list: built once, reused while the list is cached. */
@@ -98,11 +100,8 @@ function digest(text: string): string {
   return createHash('sha1').update(text).digest('base64url');
 }
 
-export function createLoaders(downstream: Downstream, trace: CallTrace, cache: CacheSession): Loaders {
-  // The cache's Redis reads of a dependency level go out at the end of a flush, together.
-  const scheduler = new BatchScheduler(() => cache.sendHeldReads());
-  cache.attachScheduler(() => scheduler.wake());
-
+/** The loaders of one request, over its cache session and batch scheduler. */
+export function createLoaders(downstream: Downstream, trace: CallTrace, cache: CacheSession, scheduler: BatchScheduler): Loaders {
   /**
    * Puts the warm path in front of a DataLoader made on first need. `where`
    * names the entry of a key; an entry's value is the loader's value.
@@ -225,7 +224,7 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
       },
       (u) => u.id,
     ),
-    // Private: only ever loaded with the verified viewer's id (see Query.me and cache/policies.ts).
+    // Private: only ever loaded with the verified viewer's id (see Query.me and cache/entityPolicies.ts).
     account: batch('user', 'account', (ids, t) => downstream.accounts.usersByIds(ids, t), (u) => u.id),
     categories: each<'all', CategoryIndex, DownstreamCategory[]>(
       'categories',
@@ -259,14 +258,14 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
       (k) => ({ family: 'recommendations', owner: `${k.productId}|${k.limit}` }),
       (key, t) => downstream.recommendations.related(key.productId, key.limit, t),
     ),
-    orderPage: each<OrderPageKey, PageRead<DownstreamOrder>>(
+    orderPage: each<OrderPageKey, PageRead<DownstreamOrder> | null>(
       'orderPage',
       'orders',
-      // Private: the owner is the verified user's id (see cache/policies.ts).
+      // Private: the owner is the verified user's id (see cache/entityPolicies.ts).
       (k) => ({ family: 'orders', owner: k.userId, field: pageField(k.cursor, k.limit) }),
       async (key, t) => {
         const read = await downstream.orders.ordersPage(key.userId, key.cursor, key.limit, t);
-        return { value: read, maxAgeSeconds: 'rejected' in read ? 0 : null };
+        return read === null || 'rejected' in read ? { value: read, maxAgeSeconds: 0 } : read;
       },
     ),
   };

@@ -2,11 +2,11 @@
  * The accounts service: users by id. A user record holds personal data
  * (email): callers decide what of it may be shown or cached, never this file.
  */
-import { DownstreamError } from '../errors/catalogue';
-import type { Fetched } from './catalogClient';
+import { unexpectedStatus } from '../errors/catalogue';
 import { idList, segment } from './paths';
 import { isUserId } from '../contract/ids';
-import type { CallTrace, ServiceHttp } from './serviceHttp';
+import type { CallTrace, Fetched } from './call';
+import type { ServiceHttp } from './serviceHttp';
 import type { DownstreamUser } from '../contract/payloads';
 import { items, user } from '../contract/validate';
 
@@ -26,7 +26,7 @@ export function createAccountsClient(http: ServiceHttp) {
         query: { ids: idList(valid) },
         trace,
       });
-      if (!res.ok) throw new DownstreamError(http.service, 'status', `answered GET /users with HTTP ${res.status}`, res.status);
+      if (!res.ok) throw unexpectedStatus(http.service, 'GET /users', res.status);
       return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };
     },
 
@@ -36,7 +36,7 @@ export function createAccountsClient(http: ServiceHttp) {
       const res = await http.call('GET', `/users/${segment(id)}`, { route: 'GET /users/{id}', check: user, trace });
       if (res.ok) return res.value;
       if (res.status === 404) return null;
-      throw new DownstreamError(http.service, 'status', `answered GET /users/{id} with HTTP ${res.status}`, res.status);
+      throw unexpectedStatus(http.service, 'GET /users/{id}', res.status);
     },
   };
 }

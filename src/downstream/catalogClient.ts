@@ -3,10 +3,11 @@
  * category tree. See `GET /products`, `GET /products/{id}`, `GET /categories`
  * in the contract.
  */
-import { DownstreamError } from '../errors/catalogue';
+import { unexpectedStatus } from '../errors/catalogue';
 import { idList, segment } from './paths';
 import { isProductId } from '../contract/ids';
-import type { CallTrace, ServiceHttp } from './serviceHttp';
+import type { CallTrace, Fetched } from './call';
+import type { ServiceHttp } from './serviceHttp';
 import type { DownstreamCategory, DownstreamPage, DownstreamProduct } from '../contract/payloads';
 import { category, items, page, product } from '../contract/validate';
 
@@ -20,12 +21,6 @@ export interface ProductListingQuery {
   search?: string;
   cursor?: string;
   limit: number;
-}
-
-export interface Fetched<T> {
-  value: T;
-  /** The service's `Cache-Control: max-age`, the longest anyone may cache this. */
-  maxAgeSeconds: number | null;
 }
 
 export type CatalogClient = ReturnType<typeof createCatalogClient>;
@@ -42,7 +37,7 @@ export function createCatalogClient(http: ServiceHttp) {
         query: { ids: idList(valid) },
         trace,
       });
-      if (!res.ok) throw unexpected(res.status, 'GET /products?ids');
+      if (!res.ok) throw unexpectedStatus(http.service, 'GET /products?ids', res.status);
       return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };
     },
 
@@ -56,7 +51,7 @@ export function createCatalogClient(http: ServiceHttp) {
       });
       if (res.ok) return res.value;
       if (res.status === 404) return null;
-      throw unexpected(res.status, 'GET /products/{id}');
+      throw unexpectedStatus(http.service, 'GET /products/{id}', res.status);
     },
 
     /** A page of the listing, newest first. A 400 (bad cursor) is the caller's input error. */
@@ -69,18 +64,14 @@ export function createCatalogClient(http: ServiceHttp) {
       });
       if (res.ok) return { value: res.value, maxAgeSeconds: res.maxAgeSeconds };
       if (res.status === 400) return { rejected: res.error.message || 'the listing parameters were rejected' };
-      throw unexpected(res.status, 'GET /products');
+      throw unexpectedStatus(http.service, 'GET /products', res.status);
     },
 
     /** The whole category tree, flattened. */
     async categories(trace?: CallTrace): Promise<Fetched<DownstreamCategory[]>> {
       const res = await http.call('GET', '/categories', { route: 'GET /categories', check: categoryItems, trace });
-      if (!res.ok) throw unexpected(res.status, 'GET /categories');
+      if (!res.ok) throw unexpectedStatus(http.service, 'GET /categories', res.status);
       return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };
     },
   };
-
-  function unexpected(status: number, route: string): DownstreamError {
-    return new DownstreamError(http.service, 'status', `answered ${route} with HTTP ${status}`, status);
-  }
 }

@@ -1,5 +1,6 @@
 /**
- * Stops calling a service that keeps failing.
+ * Stops calling a service that keeps failing: a `CircuitBreaker` per service,
+ * applied to its calls as an undici dispatcher interceptor.
  *
  * Why: when a service is down, every call to it waits its full timeout, and
  * requests pile up behind it. After `threshold` consecutive failures (5xx,
@@ -8,7 +9,16 @@
  * stale entries where it has them (stale-if-error). After `cooldownMs`, one
  * trial call goes through (half-open): success closes the circuit, failure
  * opens it for another cooldown. Expected 4xx answers are successes here.
+ *
+ * Why an interceptor: the breaker composes with the pool and the retry
+ * interceptor like any other transport concern, and sees each call once,
+ * after its retries. One verdict is not the interceptor's to give: a 2xx is
+ * healthy only once its body passes the contract's check, which happens above
+ * the dispatcher, so the transport settles a 2xx itself with `success()` or
+ * `failure()`.
  */
+import type { Dispatcher } from 'undici';
+
 export class CircuitBreaker {
   private failures = 0;
   private openedAt: number | null = null;
@@ -43,4 +53,51 @@ export class CircuitBreaker {
     this.trialInFlight = false;
     if (this.threshold > 0 && (this.openedAt !== null || this.failures >= this.threshold)) this.openedAt = this.now();
   }
+}
+
+/** What a call refused by an open circuit fails with (never sent). */
+export class CircuitOpenError extends Error {
+  readonly code = 'CIRCUIT_OPEN';
+  constructor() {
+    super('the circuit is open');
+  }
+}
+
+/** Statuses that count against a service: it is failing, or shedding load. */
+function isFailureStatus(status: number): boolean {
+  return status >= 500 || status === 429;
+}
+
+/**
+ * The breaker as an interceptor: refuses calls while open, counts failed
+ * statuses and transport errors, counts other non-2xx answers as successes,
+ * and leaves 2xx answers for the caller to settle (see above).
+ */
+export function circuitBreakerInterceptor(breaker: CircuitBreaker): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (options, handler) => {
+    if (!breaker.allow()) {
+      handler.onResponseError?.(null as unknown as Dispatcher.DispatchController, new CircuitOpenError());
+      return true;
+    }
+    let status = 0;
+    return dispatch(options, {
+      onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
+      onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+      onResponseStart(controller, statusCode, headers, statusMessage) {
+        status = statusCode;
+        if (isFailureStatus(statusCode)) breaker.failure();
+        return handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
+      },
+      onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+      onResponseEnd(controller, trailers) {
+        if (status < 200 || (status >= 300 && !isFailureStatus(status))) breaker.success();
+        return handler.onResponseEnd?.(controller, trailers);
+      },
+      onResponseError(controller, error) {
+        // A failed status was counted when it started; a body that then breaks is the same failure.
+        if (!isFailureStatus(status)) breaker.failure();
+        return handler.onResponseError?.(controller, error);
+      },
+    });
+  };
 }

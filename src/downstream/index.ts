@@ -9,7 +9,8 @@ import { createInventoryClient, type InventoryClient } from './inventoryClient';
 import { createOrdersClient, type OrdersClient } from './ordersClient';
 import { createRecommendationsClient, type RecommendationsClient } from './recommendationsClient';
 import { createReviewsClient, type ReviewsClient } from './reviewsClient';
-import { ServiceHttp, type CallObserver } from './serviceHttp';
+import { ServiceHttp } from './serviceHttp';
+import { type CallObserver } from './call';
 import { SERVICE_NAMES, type ServiceName, type ServiceUrls } from '../contract/services';
 
 export interface Downstream {

@@ -2,10 +2,10 @@
  * The inventory service: stock levels by SKU (`GET /stock`). Stock is only
  * written by the orders service, which reserves it when an order is placed.
  */
-import { DownstreamError } from '../errors/catalogue';
-import type { Fetched } from './catalogClient';
+import { unexpectedStatus } from '../errors/catalogue';
 import { idList } from './paths';
-import type { CallTrace, ServiceHttp } from './serviceHttp';
+import type { CallTrace, Fetched } from './call';
+import type { ServiceHttp } from './serviceHttp';
 import type { DownstreamStockLevel } from '../contract/payloads';
 import { items, stockLevel } from '../contract/validate';
 
@@ -23,7 +23,7 @@ export function createInventoryClient(http: ServiceHttp) {
         query: { skus: idList(skus) },
         trace,
       });
-      if (!res.ok) throw new DownstreamError(http.service, 'status', `answered GET /stock with HTTP ${res.status}`, res.status);
+      if (!res.ok) throw unexpectedStatus(http.service, 'GET /stock', res.status);
       return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };
     },
   };

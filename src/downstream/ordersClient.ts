@@ -3,10 +3,11 @@
  * reserves stock in the inventory service). Both act as the signed-in user,
  * named in `x-user-id` from the verified token, never from the client.
  */
-import { DownstreamError } from '../errors/catalogue';
+import { unexpectedStatus } from '../errors/catalogue';
 import { isUserId } from '../contract/ids';
 import { segment } from './paths';
-import type { CallTrace, Outcome, ServiceHttp } from './serviceHttp';
+import type { CallTrace, Fetched, Outcome } from './call';
+import type { ServiceHttp } from './serviceHttp';
 import type { DownstreamOrder, DownstreamPage } from '../contract/payloads';
 import { order, page } from '../contract/validate';
 
@@ -21,14 +22,14 @@ export type OrdersClient = ReturnType<typeof createOrdersClient>;
 
 export function createOrdersClient(http: ServiceHttp) {
   return {
-    /** One page of the user's orders, newest first. */
+    /** One page of the user's orders, newest first; null for an id that is not a user id. */
     async ordersPage(
       userId: string,
       cursor: string | undefined,
       limit: number,
       trace?: CallTrace,
-    ): Promise<DownstreamPage<DownstreamOrder> | { rejected: string }> {
-      if (!isUserId(userId)) throw new RangeError(`A user id must match ^u-[0-9]{4,8}$; received ${JSON.stringify(userId)}.`);
+    ): Promise<Fetched<DownstreamPage<DownstreamOrder>> | { rejected: string } | null> {
+      if (!isUserId(userId)) return null;
       const res = await http.call('GET', `/users/${segment(userId)}/orders`, {
         route: 'GET /users/{userId}/orders',
         check: orderPage,
@@ -36,9 +37,9 @@ export function createOrdersClient(http: ServiceHttp) {
         query: { cursor, limit },
         trace,
       });
-      if (res.ok) return res.value;
+      if (res.ok) return { value: res.value, maxAgeSeconds: res.maxAgeSeconds };
       if (res.status === 400) return { rejected: res.error.message || 'the page parameters were rejected' };
-      throw new DownstreamError(http.service, 'status', `answered GET /users/{userId}/orders with HTTP ${res.status}`, res.status);
+      throw unexpectedStatus(http.service, 'GET /users/{userId}/orders', res.status);
     },
 
     /** Places an order. 400 INVALID_INPUT and 409 OUT_OF_STOCK come back as `ok: false`. */

@@ -3,10 +3,10 @@
  * first. The slowest and least reliable service: callers treat its failure as
  * an error on the `recommendations` field alone.
  */
-import { DownstreamError } from '../errors/catalogue';
-import type { Fetched } from './catalogClient';
+import { unexpectedStatus } from '../errors/catalogue';
 import { isProductId } from '../contract/ids';
-import type { CallTrace, ServiceHttp } from './serviceHttp';
+import type { CallTrace, Fetched } from './call';
+import type { ServiceHttp } from './serviceHttp';
 import { productIds } from '../contract/validate';
 
 export type RecommendationsClient = ReturnType<typeof createRecommendationsClient>;
@@ -24,7 +24,7 @@ export function createRecommendationsClient(http: ServiceHttp) {
       });
       if (res.ok) return { value: res.value.productIds, maxAgeSeconds: res.maxAgeSeconds };
       if (res.status === 404) return { value: [], maxAgeSeconds: null };
-      throw new DownstreamError(http.service, 'status', `answered GET /recommendations with HTTP ${res.status}`, res.status);
+      throw unexpectedStatus(http.service, 'GET /recommendations', res.status);
     },
   };
 }

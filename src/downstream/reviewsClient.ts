@@ -2,11 +2,11 @@
  * The reviews service: a product's reviews page by page, rating summaries in
  * batches, and writing a review on behalf of the signed-in user.
  */
-import { DownstreamError } from '../errors/catalogue';
-import type { Fetched } from './catalogClient';
+import { unexpectedStatus } from '../errors/catalogue';
 import { idList, segment } from './paths';
 import { isProductId } from '../contract/ids';
-import type { CallTrace, Outcome, ServiceHttp } from './serviceHttp';
+import type { CallTrace, Fetched, Outcome } from './call';
+import type { ServiceHttp } from './serviceHttp';
 import type { DownstreamPage, DownstreamRatingSummary, DownstreamReview } from '../contract/payloads';
 import { items, page, ratingSummary, review } from '../contract/validate';
 
@@ -41,7 +41,7 @@ export function createReviewsClient(http: ServiceHttp) {
       if (res.ok) return { value: res.value, maxAgeSeconds: res.maxAgeSeconds };
       if (res.status === 404) return null;
       if (res.status === 400) return { rejected: res.error.message || 'the page parameters were rejected' };
-      throw new DownstreamError(http.service, 'status', `answered GET /products/{productId}/reviews with HTTP ${res.status}`, res.status);
+      throw unexpectedStatus(http.service, 'GET /products/{productId}/reviews', res.status);
     },
 
     /** Rating summaries for at most 100 products; unknown products are left out. */
@@ -54,7 +54,7 @@ export function createReviewsClient(http: ServiceHttp) {
         query: { productIds: idList(valid) },
         trace,
       });
-      if (!res.ok) throw new DownstreamError(http.service, 'status', `answered GET /ratings with HTTP ${res.status}`, res.status);
+      if (!res.ok) throw unexpectedStatus(http.service, 'GET /ratings', res.status);
       return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };
     },
 

@@ -4,9 +4,11 @@
  *
  * Why a pool per origin: keep-alive connections are the cheapest thing a
  * gateway can reuse; a request never pays a TCP handshake once warm. Why
- * interceptors: retry (and later caching, circuit breaking) wrap the
- * dispatcher instead of living in every client, so a client file only says
- * which path it calls and what shape it expects back.
+ * interceptors: retry and the circuit breaker wrap the dispatcher instead of
+ * living in every client, so a client file only says which path it calls and
+ * what shape it expects back. The order, innermost first:
+ *   pool ← retry (idempotent reads, per attempt) ← circuit breaker (per call,
+ *   after its retries, so one failing call counts once).
  *
  * Every call ends in exactly one of three ways:
  * - a 2xx whose body passes the payload check: `{ ok: true, value }`;
@@ -17,23 +19,12 @@
  */
 import { Pool, interceptors, type Dispatcher } from 'undici';
 import type { DownstreamOptions } from '../config';
-import { DownstreamError } from '../errors/catalogue';
 import type { DownstreamErrorBody } from '../contract/payloads';
 import type { ServiceName } from '../contract/services';
-import { CircuitBreaker } from './circuitBreaker';
 import { PayloadError, type Check } from '../contract/validate';
-
-/** Per-request counters, filled by the transport; the request's log line reads them. */
-export interface CallTrace {
-  downstreamCalls: number;
-}
-
-/** Observes every call, for metrics. */
-export type CallObserver = (service: ServiceName, route: string, outcome: string, ms: number) => void;
-
-export type Outcome<T> =
-  | { ok: true; status: number; value: T; maxAgeSeconds: number | null }
-  | { ok: false; status: number; error: DownstreamErrorBody };
+import { DownstreamError, unexpectedStatus } from '../errors/catalogue';
+import type { CallObserver, CallTrace, Outcome } from './call';
+import { CircuitBreaker, circuitBreakerInterceptor, CircuitOpenError } from './circuitBreaker';
 
 export interface CallOptions<T> {
   /** The route template for metrics, e.g. `GET /products/{id}`. */
@@ -88,41 +79,35 @@ export class ServiceHttp {
       keepAliveTimeout: 30_000,
       maxResponseSize: options.maxResponseBytes,
     });
-    this.dispatcher =
+    const retry =
       options.retries > 0
-        ? this.pool.compose(
-            interceptors.retry({
-              maxRetries: options.retries,
-              minTimeout: 20,
-              maxTimeout: 200,
-              timeoutFactor: 2,
-              methods: ['GET'],
-              statusCodes: [502, 503, 504],
-              errorCodes: ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'],
-            }),
-          )
-        : this.pool;
+        ? interceptors.retry({
+            maxRetries: options.retries,
+            minTimeout: 20,
+            maxTimeout: 200,
+            timeoutFactor: 2,
+            methods: ['GET'],
+            statusCodes: [502, 503, 504],
+            errorCodes: ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'],
+          })
+        : undefined;
+    this.dispatcher = this.pool.compose([retry, circuitBreakerInterceptor(this.circuit)].filter((i) => i !== undefined));
   }
 
   async call<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
-    if (!this.circuit.allow()) {
-      this.observe?.(this.service, options.route, 'circuit', 0);
-      throw new DownstreamError(this.service, 'circuit', 'is unavailable (its circuit is open after repeated failures)');
-    }
-    if (options.trace) options.trace.downstreamCalls++;
     const started = performance.now();
     let outcome = 'error';
     try {
       const result = await this.send(method, path, options);
       outcome = String(result.status);
-      this.circuit.success();
       return result;
     } catch (error) {
       if (error instanceof DownstreamError) outcome = error.failure;
-      this.circuit.failure();
       throw error;
     } finally {
-      this.observe?.(this.service, options.route, outcome, performance.now() - started);
+      // A call the open circuit refused was never made: it is observed, not counted.
+      if (options.trace && outcome !== 'circuit') options.trace.downstreamCalls++;
+      this.observe?.(this.service, options.route, outcome, outcome === 'circuit' ? 0 : performance.now() - started);
     }
   }
 
@@ -158,29 +143,37 @@ export class ServiceHttp {
     }
 
     if (statusCode >= 200 && statusCode < 300) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new DownstreamError(this.service, 'payload', `answered ${options.route} with a body that is not JSON`, statusCode);
-      }
-      try {
-        const value = options.check(parsed, '');
-        return { ok: true, status: statusCode, value, maxAgeSeconds: maxAge(response.headers['cache-control']) };
-      } catch (error) {
-        if (error instanceof PayloadError) {
-          throw new DownstreamError(this.service, 'payload', `answered ${options.route} with a payload whose ${error.message}`, statusCode);
-        }
-        throw error;
-      }
+      // The circuit breaker leaves a 2xx to us: it is a success only if its body keeps the contract.
+      const value = this.checked(text, options, statusCode);
+      this.circuit.success();
+      return { ok: true, status: statusCode, value, maxAgeSeconds: maxAge(response.headers['cache-control']) };
     }
     if (statusCode >= 400 && statusCode < 500 && statusCode !== 429) {
       return { ok: false, status: statusCode, error: errorBody(text, statusCode) };
     }
-    throw new DownstreamError(this.service, 'status', `answered ${options.route} with HTTP ${statusCode}`, statusCode);
+    throw unexpectedStatus(this.service, options.route, statusCode);
+  }
+
+  /** The body parsed and checked; a body that breaks the contract counts against the circuit. */
+  private checked<T>(text: string, options: CallOptions<T>, statusCode: number): T {
+    try {
+      return options.check(JSON.parse(text), '');
+    } catch (error) {
+      this.circuit.failure();
+      if (error instanceof SyntaxError) {
+        throw new DownstreamError(this.service, 'payload', `answered ${options.route} with a body that is not JSON`, statusCode);
+      }
+      if (error instanceof PayloadError) {
+        throw new DownstreamError(this.service, 'payload', `answered ${options.route} with a payload whose ${error.message}`, statusCode);
+      }
+      throw error;
+    }
   }
 
   private transportError(error: unknown, route: string): DownstreamError {
+    if (error instanceof CircuitOpenError) {
+      return new DownstreamError(this.service, 'circuit', 'is unavailable (its circuit is open after repeated failures)');
+    }
     const err = error as { code?: string; statusCode?: number };
     if (err.code === 'UND_ERR_REQ_RETRY' && typeof err.statusCode === 'number' && err.statusCode < 300) {
       // A retry after a connection reset mid-body, which the service did not resume.
@@ -188,7 +181,7 @@ export class ServiceHttp {
     }
     if (err.code === 'UND_ERR_REQ_RETRY' && typeof err.statusCode === 'number') {
       // The retry interceptor gave up: report the status of the last attempt, as without retries.
-      return new DownstreamError(this.service, 'status', `answered ${route} with HTTP ${err.statusCode}`, err.statusCode);
+      return unexpectedStatus(this.service, route, err.statusCode);
     }
     if ((err.code && TIMEOUT_CODES.has(err.code)) || (error as Error)?.name === 'TimeoutError') {
       return new DownstreamError(this.service, 'timeout', `did not answer within ${this.timeoutMs} ms`);

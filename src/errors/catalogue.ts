@@ -66,6 +66,11 @@ export class DownstreamError extends GraphQLError {
   }
 }
 
+/** A service answered a status its route does not allow for (5xx, 429, or a 4xx the caller cannot turn into data). */
+export function unexpectedStatus(service: ServiceName, route: string, status: number): DownstreamError {
+  return new DownstreamError(service, 'status', `answered ${route} with HTTP ${status}`, status);
+}
+
 /** A value the client sent breaks a rule of the schema. */
 export function badUserInput(message: string, argument?: string): GraphQLError {
   return new GraphQLError(message, {

@@ -12,12 +12,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Frontend } from '../config';
 import type { RedisTier } from '../cache/redisTier';
+import type { Frontend } from '../config';
 import type { Downstream } from '../downstream';
 import type { GraphQLEndpoint } from './graphqlEndpoint';
 import type { Metrics } from './metrics';
 import { servePlaygroundAsset, wantsPlayground } from './playground';
+import { writeJson } from './responses';
 
 export interface RouterOptions {
   endpoints: Record<Frontend, GraphQLEndpoint>;
@@ -57,7 +58,7 @@ export function createRouter(options: RouterOptions): (req: IncomingMessage, res
       if (servePlaygroundAsset(path, req, res)) return;
     }
     if (path === '/healthz') {
-      json(res, 200, { status: 'ok' });
+      writeJson(res, 200, { status: 'ok' });
       return;
     }
     if (path === '/readyz') {
@@ -66,7 +67,7 @@ export function createRouter(options: RouterOptions): (req: IncomingMessage, res
       void Promise.all([downstream.reachability(), redis ? redis.ping() : Promise.resolve(null)]).then(([services, redisUp]) => {
         const ready = Object.values(services).every(Boolean);
         const status = !ready ? 'unready' : redisUp === false ? 'degraded' : 'ready';
-        json(res, ready ? 200 : 503, {
+        writeJson(res, ready ? 200 : 503, {
           status,
           downstream: services,
           redis: redisUp === null ? 'not configured' : redisUp ? 'up' : 'down',
@@ -80,12 +81,6 @@ export function createRouter(options: RouterOptions): (req: IncomingMessage, res
       res.end(text);
       return;
     }
-    json(res, 404, { errors: [{ message: `No route ${path}; the GraphQL endpoints are /graphql/web and /graphql/mobile.` }] });
+    writeJson(res, 404, { errors: [{ message: `No route ${path}; the GraphQL endpoints are /graphql/web and /graphql/mobile.` }] });
   };
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -10,7 +10,7 @@
 import { decodeCursor, encodeCursor, type CursorKind } from '../domain/cursor';
 import type { PageRead } from '../domain/loaders';
 import { badUserInput, quote } from '../errors/catalogue';
-import { then, type Maybe } from './maybe';
+import { then, type PromiseOrValue } from './promiseOrValue';
 import type { ConnectionParent, EdgeParent } from './parents';
 
 /** The largest page a service returns. */
@@ -31,8 +31,8 @@ export function paginate<T>(
   kind: CursorKind,
   first: number,
   after: string | null | undefined,
-  read: (page: string | undefined, limit: number) => Maybe<PageRead<T> | null>,
-): Maybe<ConnectionParent<T>> {
+  read: (page: string | undefined, limit: number) => PromiseOrValue<PageRead<T> | null>,
+): PromiseOrValue<ConnectionParent<T>> {
   const start = decodeCursor(kind, after);
   const edges: EdgeParent<T>[] = [];
   let page = start.page;
@@ -51,7 +51,7 @@ export function paginate<T>(
   });
 
   // One service page per step; synchronous as long as the pages are (warm cache).
-  const step = (result: PageRead<T> | null): Maybe<ConnectionParent<T>> => {
+  const step = (result: PageRead<T> | null): PromiseOrValue<ConnectionParent<T>> => {
     if (result === null) return done();
     if ('rejected' in result) {
       throw badUserInput(`\`after\` is not a position the ${kind} list knows (${result.rejected}); received ${quote(after)}.`, 'after');
@@ -77,7 +77,7 @@ export function paginate<T>(
     return next();
   };
 
-  const next = (): Maybe<ConnectionParent<T>> => {
+  const next = (): PromiseOrValue<ConnectionParent<T>> => {
     if (first <= 0 || reads >= MAX_READS) return done();
     reads++;
     return then(read(page, Math.min(SERVICE_PAGE_MAX, skip + first - edges.length)), step);

@@ -2,7 +2,7 @@
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { ProductParent, OrderLineParent, MoneyParent, ProductConnectionParent, ReviewConnectionParent, OrderConnectionParent, HomeParent, PlaceOrderSuccessParent, SubmitReviewSuccessParent } from './parents';
 import { DownstreamCategory, DownstreamStockLevel, DownstreamRatingSummary, DownstreamUser, DownstreamReview, DownstreamOrder } from '../contract/payloads';
-import { PublicProfile } from '../cache/policies';
+import { PublicProfile } from '../cache/entityPolicies';
 import { SizedImage } from '../domain/images';
 import { RequestContext } from '../context/requestContext';
 export type Maybe<T> = T | null;
@@ -545,6 +545,10 @@ export type CacheControlDirectiveArgs = {
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type IdOnlyDirectiveArgs = { };
+
+export type IdOnlyDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = IdOnlyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AccountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
   avatarUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -793,4 +797,5 @@ export type Resolvers<ContextType = RequestContext> = {
 
 export type DirectiveResolvers<ContextType = RequestContext> = {
   cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+  idOnly?: IdOnlyDirectiveResolver<any, any, ContextType>;
 };

@@ -4,18 +4,9 @@
  * Signed with JWT_SECRET, or the built-in development secret the gateway uses
  * when nothing is configured, so a token from here works against `npm start`.
  */
-import { SignJWT } from 'jose';
 import { DEVELOPMENT_JWT_SECRET } from '../config';
+import { developmentToken } from '../context/developmentToken';
 import { isUserId } from '../contract/ids';
-
-export async function developmentToken(userId: string, secret: string, ttlSeconds = 3600): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-    .sign(new TextEncoder().encode(secret));
-}
 
 async function main(argv: string[]): Promise<void> {
   const userId = argv.find((a) => !a.startsWith('--')) ?? 'u-0001';

@@ -6,11 +6,12 @@
  * the services: what is measured is the scheduling, not the cache.
  */
 import { EntityCache } from '../../src/cache/entityCache';
-import { publicProfile } from '../../src/cache/policies';
+import { CacheSession } from '../../src/cache/cacheSession';
+import { publicProfile } from '../../src/cache/entityPolicies';
 import { DEFAULT_DOWNSTREAM } from '../../src/config';
 import { startDemoServices, type DemoServices } from '../../src/demo';
 import { createDownstream, type Downstream } from '../../src/downstream';
-import type { CallTrace } from '../../src/downstream/serviceHttp';
+import type { CallTrace } from '../../src/downstream/call';
 import type { DownstreamProduct } from '../../src/contract/payloads';
 import DataLoader from 'dataloader';
 import { BatchScheduler, FEEDERS } from '../../src/domain/batchScheduler';
@@ -37,8 +38,9 @@ beforeEach(() => {
   demo.setKnobs({ latencyMs: 0, failureRate: 0, malformedRate: 0 });
   demo.resetRequests();
   trace = { downstreamCalls: 0 };
-  const cache = new EntityCache({ l1MaxBytes: 8 * 1024 * 1024, redis: null, logger: createLogger('silent') });
-  loaders = createLoaders(downstream, trace, cache.session(trace));
+  const cache = new EntityCache({ l1MaxBytes: 8 * 1024 * 1024, l2: null, logger: createLogger('silent') });
+  const scheduler = new BatchScheduler();
+  loaders = createLoaders(downstream, trace, new CacheSession(cache, trace, scheduler), scheduler);
 });
 
 const pid = (n: number) => `p-${String(n).padStart(4, '0')}`;

@@ -4,7 +4,7 @@
  * root field or object field has no hint, never for mutations.
  */
 import { parse } from 'graphql';
-import { documentCachePolicy } from '../../src/cache/cachePolicy';
+import { documentCachePolicy } from '../../src/graphql/documentCachePolicy';
 import { buildSchema } from '../../src/resolvers';
 import { operation } from '../helpers/contract';
 

@@ -146,18 +146,16 @@ describe('accounts: hostile user ids never reach a path', () => {
 });
 
 describe('orders: the user id in the path is checked', () => {
-  it('ordersPage with a hostile user id rejects with a RangeError and sends nothing', async () => {
+  it('ordersPage with a hostile user id is null, like its siblings, and sends nothing', async () => {
     const orders = createOrdersClient(http('orders'));
-    await expect(orders.ordersPage('u-1/../../x', undefined, 10)).rejects.toThrow(
-      new RangeError('A user id must match ^u-[0-9]{4,8}$; received "u-1/../../x".'),
-    );
+    await expect(orders.ordersPage('u-1/../../x', undefined, 10)).resolves.toBeNull();
     expect(server.requests).toHaveLength(0);
   });
 
   it('ordersPage names the user in the path and in x-user-id and encodes the cursor', async () => {
     const orders = createOrdersClient(http('orders'));
     const page = await orders.ordersPage('u-0001', 'a/b?c', 10);
-    expect(page).toEqual({ items: [orderOf('u-0001')], nextCursor: null });
+    expect(page).toEqual({ value: { items: [orderOf('u-0001')], nextCursor: null }, maxAgeSeconds: null });
     expect(urls()).toEqual(['GET /users/u-0001/orders?cursor=a%2Fb%3Fc&limit=10']);
     expect(server.requests[0]?.headers['x-user-id']).toBe('u-0001');
   });

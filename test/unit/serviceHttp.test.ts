@@ -6,7 +6,8 @@
 import type { ServerResponse } from 'node:http';
 import type { DownstreamOptions } from '../../src/config';
 import { DownstreamError } from '../../src/errors/catalogue';
-import { ServiceHttp, type CallTrace } from '../../src/downstream/serviceHttp';
+import { ServiceHttp } from '../../src/downstream/serviceHttp';
+import { type CallTrace } from '../../src/downstream/call';
 import type { DownstreamProduct } from '../../src/contract/payloads';
 import { items, product } from '../../src/contract/validate';
 import { closedPort, json, startLocalServer, type LocalServer } from './localServer';

@@ -4,7 +4,7 @@
  * at no downstream cost).
  */
 import { pageSize } from '../connection';
-import { then } from '../maybe';
+import { then } from '../promiseOrValue';
 import type { HomeResolvers, QueryResolvers } from '../generated';
 
 export const homeQueryResolvers: QueryResolvers = {
@@ -24,6 +24,8 @@ export const homeResolvers: HomeResolvers = {
     if (!ctx.viewer) return [];
     const limit = pageSize(first, 3, ctx.maxPageSize);
     if (limit === 0) return [];
-    return then(ctx.loaders.orderPage.load({ userId: ctx.viewer.userId, limit }), (page) => ('rejected' in page ? [] : page.items));
+    return then(ctx.loaders.orderPage.load({ userId: ctx.viewer.userId, limit }), (page) =>
+      page === null || 'rejected' in page ? [] : page.items,
+    );
   },
 };

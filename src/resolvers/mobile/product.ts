@@ -6,7 +6,7 @@ import { summarize } from '../../domain/summary';
 import type { DownstreamProduct } from '../../contract/payloads';
 import { pageSize } from '../connection';
 import type { ProductResolvers } from '../generated';
-import { then } from '../maybe';
+import { then } from '../promiseOrValue';
 import { productOf } from '../shared/product';
 
 // A product payload is immutable once fetched: its summary is computed once.

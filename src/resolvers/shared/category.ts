@@ -4,7 +4,7 @@
  * breadcrumb are lookups in its index.
  */
 import type { CategoryResolvers } from '../generated';
-import { then } from '../maybe';
+import { then } from '../promiseOrValue';
 
 export const categoryResolvers: CategoryResolvers = {
   id: (category) => category.id,

@@ -13,13 +13,13 @@ import type { RequestContext } from '../../context/requestContext';
 import { pageSize } from '../connection';
 import type { ProductResolvers } from '../generated';
 import type { MoneyParent, ProductParent } from '../parents';
-import { both, then, type Maybe } from '../maybe';
+import { both, then, type PromiseOrValue } from '../promiseOrValue';
 import { prefetch } from '../prefetch';
 
 /** The recommendations service answers at most 50 ids. */
 const MAX_RECOMMENDATIONS = 50;
 
-export function productOf(parent: ProductParent, ctx: RequestContext): Maybe<DownstreamProduct> {
+export function productOf(parent: ProductParent, ctx: RequestContext): PromiseOrValue<DownstreamProduct> {
   if (parent.sku !== undefined) return parent;
   return then(ctx.loaders.product.load(parent.id), (product) => {
     if (!product) throw new GraphQLError(`Product ${parent.id} is no longer in the catalog.`, { extensions: { code: ErrorCode.NOT_FOUND } });
@@ -60,7 +60,7 @@ export const productResolvers: ProductResolvers = {
     if (limit === 0) return [];
     return then(ctx.loaders.recommendations.load({ productId: parent.id, limit }), (ids) => {
       // Their ratings (and any other id-only field) start now, in the same batch window as the products.
-      for (const id of ids) prefetch('Product', id, info, ctx);
+      for (const id of ids) prefetch(id, info, ctx);
       return then(ctx.loaders.product.loadMany(ids), (products) => {
         const found: DownstreamProduct[] = [];
         for (const product of products) {

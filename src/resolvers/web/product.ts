@@ -4,7 +4,7 @@
  */
 import { paginate, pageSize } from '../connection';
 import type { ProductResolvers, ReviewConnectionResolvers } from '../generated';
-import { then } from '../maybe';
+import { then } from '../promiseOrValue';
 import { productOf } from '../shared/product';
 import type { DownstreamReview } from '../../contract/payloads';
 

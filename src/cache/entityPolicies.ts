@@ -1,5 +1,5 @@
 /**
- * What the entity cache stores, for how long, and under which key.
+ * What the entity cache stores, and for how long (keys are built in keys.ts).
  *
  * Freshness (`ttl`) is never longer than the service's `Cache-Control:
  * max-age`: the shorter of the two wins, per response. Past freshness an
@@ -21,11 +21,6 @@
  *   token (never from the query or a parent object), their TTL is short, they
  *   are never served stale, and the user's own `placeOrder` evicts the order
  *   pages. The response cache never stores a signed-in request.
- *
- * Keys are namespaced (`<prefix>`), versioned per family (changing a cached
- * value's shape bumps `version`, so an old entry is never misread), and wrap
- * the entity part in a Redis Cluster hash tag `{…}` so an entry and its
- * invalidation marker share a slot.
  */
 import type { DownstreamUser } from '../contract/payloads';
 
@@ -41,7 +36,7 @@ export type Family =
   | 'reviews'
   | 'orders';
 
-export interface CachePolicy {
+export interface EntityPolicy {
   /** Bump when the stored value's shape changes. */
   version: number;
   /** Seconds an entry is fresh (capped by the response's max-age). */
@@ -60,7 +55,7 @@ export interface CachePolicy {
 
 const seconds = (ttl: number, swr: number, sie: number, negativeTtl: number) => ({ ttl, swr, sie, negativeTtl });
 
-export const POLICIES: Record<Family, CachePolicy> = {
+export const POLICIES: Record<Family, EntityPolicy> = {
   product: { version: 1, ...seconds(60, 60, 3600, 10), private: false, hashed: false },
   categories: { version: 1, ...seconds(300, 300, 86400, 0), private: false, hashed: false },
   stock: { version: 1, ...seconds(5, 5, 300, 5), private: false, hashed: false },
@@ -72,30 +67,6 @@ export const POLICIES: Record<Family, CachePolicy> = {
   account: { version: 1, ...seconds(30, 0, 0, 0), private: true, hashed: false },
   orders: { version: 1, ...seconds(30, 0, 0, 0), private: true, hashed: true },
 };
-
-/** An entity's address: `owner` names the Redis key, `field` the hash field for hashed families. */
-export interface CacheAddress {
-  family: Family;
-  owner: string;
-  field?: string;
-}
-
-/** The Redis key of an entry (or of the hash holding it). */
-export function redisKey(prefix: string, family: Family, owner: string): string {
-  return `${prefix}${family}:v${POLICIES[family].version}:{${owner}}`;
-}
-
-/** The invalidation marker of a key: when it was last evicted (see RedisTier.write). */
-export function markerKey(prefix: string, family: Family, owner: string): string {
-  return `${prefix}${family}:inv:{${owner}}`;
-}
-
-/** The process-local key of an entry (L1, invalidation log). */
-export function localKey(address: CacheAddress): string {
-  return address.field === undefined
-    ? `${address.family}:${address.owner}`
-    : `${address.family}:${address.owner}#${address.field}`;
-}
 
 /** The user fields anyone may see; what the `user` family stores. */
 export function publicProfile(user: DownstreamUser): PublicProfile {

@@ -9,15 +9,15 @@
  * their inputs are make most of the difference between a warm request and a
  * cold one.
  */
-export type Maybe<T> = T | Promise<T>;
+export type PromiseOrValue<T> = T | Promise<T>;
 
 /** `f(value)` now if `value` is ready, after it resolves otherwise. */
-export function then<T, R>(value: Maybe<T>, f: (value: T) => Maybe<R>): Maybe<R> {
+export function then<T, R>(value: PromiseOrValue<T>, f: (value: T) => PromiseOrValue<R>): PromiseOrValue<R> {
   return value instanceof Promise ? value.then(f) : f(value);
 }
 
 /** Both values, now if both are ready. */
-export function both<A, B, R>(a: Maybe<A>, b: Maybe<B>, f: (a: A, b: B) => Maybe<R>): Maybe<R> {
+export function both<A, B, R>(a: PromiseOrValue<A>, b: PromiseOrValue<B>, f: (a: A, b: B) => PromiseOrValue<R>): PromiseOrValue<R> {
   if (!(a instanceof Promise) && !(b instanceof Promise)) return f(a, b);
   return Promise.all([a, b]).then(([x, y]) => f(x, y));
 }

@@ -1,0 +1,59 @@
+/**
+ * Builds a request's context where the request begins: who is asking, in
+ * which locale, and the request's own data layer (a batch scheduler, a cache
+ * session over it, the loaders and commands on top).
+ *
+ * Why here, once per request: the loaders' memo, the session's pending Redis
+ * work and the scheduler's batch windows are a snapshot of one request's
+ * world, and must never outlive it or be shared with another user's request.
+ */
+import type { EntityCache } from '../cache/entityCache';
+import { CacheSession } from '../cache/cacheSession';
+import type { Frontend } from '../config';
+import { BatchScheduler } from '../domain/batchScheduler';
+import { createCommands } from '../domain/commands';
+import { createLoaders } from '../domain/loaders';
+import { localeFromAcceptLanguage } from '../domain/locale';
+import type { Downstream } from '../downstream';
+import type { Authenticate } from './auth';
+import type { OperationContext, RequestRecord } from './requestContext';
+
+export interface ContextOptions {
+  frontend: Frontend;
+  authenticate: Authenticate;
+  downstream: Downstream;
+  cache: EntityCache;
+  /** Largest `first` this frontend allows. */
+  maxPageSize: number;
+}
+
+/** What a request brings that its context is made from (plain values: the context knows nothing of HTTP). */
+export interface RequestIdentity {
+  requestId: string;
+  authorization: string | undefined;
+  acceptLanguage: string | undefined;
+  record: RequestRecord;
+}
+
+export type CreateContext = (request: RequestIdentity) => Promise<OperationContext>;
+
+/** Verifies the bearer token (a bad one rejects with UNAUTHENTICATED) and builds the context. */
+export function contextFactory(options: ContextOptions): CreateContext {
+  const { frontend, authenticate, downstream, cache, maxPageSize } = options;
+  return async ({ requestId, authorization, acceptLanguage, record }) => {
+    const viewer = await authenticate(authorization);
+    const scheduler = new BatchScheduler();
+    const session = new CacheSession(cache, record, scheduler);
+    return {
+      frontend,
+      requestId,
+      locale: localeFromAcceptLanguage(acceptLanguage),
+      viewer,
+      loaders: createLoaders(downstream, record, session, scheduler),
+      commands: createCommands(downstream, cache, record),
+      maxPageSize,
+      session,
+      record,
+    };
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * One frontend's GraphQL pipeline: Apollo Server over that frontend's
+ * schema, with graphql-jit as its executor (compiledExecutor.ts) and the
+ * gateway's concerns as plugins in the order plugins/index.ts declares.
+ *
+ * Apollo parses, validates, resolves persisted queries and negotiates the
+ * response's media type; the HTTP side (reading the body, writing the
+ * response, the log line) is the endpoint's (http/graphqlEndpoint.ts).
+ */
+import { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { TieredKeyValueStore } from '../cache/keyValueStore';
+import type { ResponseCache } from '../cache/responseCache';
+import type { Frontend } from '../config';
+import type { OperationContext } from '../context/requestContext';
+import type { Logger } from '../logging/logger';
+import { compiledExecutor } from './compiledExecutor';
+import { errorMasking } from './errorMasking';
+import { gatewayPlugins } from './plugins';
+
+export interface PipelineOptions {
+  frontend: Frontend;
+  schema: GraphQLSchema;
+  /** Masks unexpected errors, hides cache counts. */
+  production: boolean;
+  introspection: boolean;
+  logger: Logger;
+  /** Persisted queries (APQ), shared by every instance through Redis. */
+  persistedQueries: TieredKeyValueStore;
+  /** Whole responses; null when the response cache is off. */
+  responses: ResponseCache | null;
+}
+
+/** Builds and starts the pipeline; `stop()` it when the gateway closes. */
+export async function createPipeline(options: PipelineOptions): Promise<ApolloServer<OperationContext>> {
+  const apollo = new ApolloServer<OperationContext>({
+    // Execution by graphql-jit; Apollo keeps everything else.
+    gateway: compiledExecutor(options.schema),
+    introspection: options.introspection,
+    // Apollo's CSRF prevention stays on: a browser cannot send a "simple"
+    // cross-site request that runs an operation (see README, GraphQL over HTTP).
+    csrfPrevention: true,
+    persistedQueries: { cache: options.persistedQueries, ttl: 24 * 3600 },
+    // Compact JSON: Apollo pretty-prints by default, which costs CPU and bytes on every response.
+    stringifyResult: (value) => JSON.stringify(value),
+    plugins: gatewayPlugins({ frontend: options.frontend, responses: options.responses, exposeCacheStats: !options.production }),
+    ...errorMasking({ production: options.production, logger: options.logger }),
+  });
+  await apollo.start();
+  return apollo;
+}

@@ -1,0 +1,52 @@
+/**
+ * The gateway's Apollo plugins, in the one order they run.
+ *
+ * Apollo calls each hook of every plugin in this array's order, and a plugin
+ * that reads what another one writes must come after it:
+ *
+ * 1. Apollo's landing page and cache-control plugins, turned off: the gateway
+ *    serves its own playground (http/playground), and computes a document's
+ *    cache policy once per document (documentCachePolicy.ts) instead of with
+ *    a hook on every resolved field.
+ * 2. `operationRecordPlugin` names the operation in the request's record as
+ *    soon as it is resolved, before any later plugin can answer or fail the
+ *    request, so every log line says what ran.
+ * 3. `responseCachePlugin` is the only plugin that answers before execution
+ *    (`responseForOperation`). On the way out it stores the result as
+ *    executed, before the session plugin adds this request's own extensions
+ *    (cache counts, stale-if-error notices), which are never replayed to
+ *    another client.
+ * 4. `cacheSessionPlugin` comes last on the way out: it flushes the request's
+ *    L2 writes once every plugin that reads the session has run, sets
+ *    `Cache-Control` unless a plugin before it (a response-cache hit) did,
+ *    and decorates the response with the cache's extensions.
+ *
+ * Error masking is Apollo's `formatError`, not a plugin (errorMasking.ts
+ * says why).
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { ResponseCache } from '../../cache/responseCache';
+import type { Frontend } from '../../config';
+import type { OperationContext } from '../../context/requestContext';
+import { cacheSessionPlugin } from './cacheSessionPlugin';
+import { operationRecordPlugin } from './operationRecordPlugin';
+import { responseCachePlugin } from './responseCachePlugin';
+
+export interface GatewayPluginsOptions {
+  frontend: Frontend;
+  /** Whole responses; null when the response cache is off. */
+  responses: ResponseCache | null;
+  /** Cache counts in `extensions.cache` (outside production). */
+  exposeCacheStats: boolean;
+}
+
+export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlugin<OperationContext>[] {
+  return [
+    ApolloServerPluginLandingPageDisabled(),
+    ApolloServerPluginCacheControlDisabled(),
+    operationRecordPlugin(),
+    ...(options.responses ? [responseCachePlugin({ frontend: options.frontend, responses: options.responses })] : []),
+    cacheSessionPlugin({ exposeStats: options.exposeCacheStats }),
+  ];
+}
