@@ -11,7 +11,9 @@
  */
 
 import { USER_ID_PATTERN } from '../contract/ids';
-import { batchBody, CACHE, cachedJson, isReply, notFound, ok, parseBatch, type ServiceDefinition } from './httpKit';
+import { batchBody, parseBatch } from './listReads';
+import { CACHE, cachedJson, isReply, notFound, ok } from './replies';
+import type { ServiceDefinition } from './routes';
 import type { DemoData } from './seed';
 
 export function createAccountsService(data: DemoData): ServiceDefinition {

@@ -16,19 +16,9 @@
  */
 
 import { PRODUCT_ID_PATTERN } from '../contract/ids';
-import {
-  batchBody,
-  CACHE,
-  cachedJson,
-  invalidInput,
-  isReply,
-  itemsBody,
-  notFound,
-  ok,
-  paginate,
-  parseBatch,
-  type ServiceDefinition,
-} from './httpKit';
+import { batchBody, itemsBody, paginate, parseBatch } from './listReads';
+import { CACHE, cachedJson, invalidInput, isReply, notFound, ok } from './replies';
+import type { ServiceDefinition } from './routes';
 import type { DemoData } from './seed';
 
 export const MAX_QUERY_LENGTH = 200;

@@ -11,8 +11,8 @@
  *
  * Each service is its own node:http server with keep-alive. They share one
  * `DemoData` (so an order reserves stock the inventory service reports) and
- * one `DemoHub` (knobs, the request log). See `httpKit.ts` for the request
- * pipeline and `seed.ts` for the data and its guarantees.
+ * one `DemoHub` (knobs, the request log). See `serviceServer.ts` for the
+ * request pipeline and `seed.ts` for the data and its guarantees.
  */
 
 import type { AddressInfo } from 'node:net';
@@ -20,15 +20,18 @@ import type { Server } from 'node:http';
 import { SERVICE_NAMES, type ServiceName, type ServiceUrls } from '../contract/services';
 import { createAccountsService } from './accountsService';
 import { createCatalogService } from './catalogService';
-import { DEFAULT_KNOBS, DemoHub, createServiceServer, type DemoKnobs, type DemoRequest, type ServiceDefinition } from './httpKit';
+import { DEFAULT_KNOBS, DemoHub, type DemoKnobs, type DemoRequest } from './hub';
 import { createInventoryService } from './inventoryService';
 import { createOrdersService } from './ordersService';
 import { createRecommendationsService } from './recommendationsService';
 import { createReviewsService } from './reviewsService';
+import type { ServiceDefinition } from './routes';
 import { buildDemoData, type DemoData } from './seed';
+import { createServiceServer } from './serviceServer';
 
-export type { DemoKnobs, DemoRequest } from './httpKit';
-export { DEFAULT_KNOBS, MALFORMED_BODY } from './httpKit';
+export type { DemoKnobs, DemoRequest } from './hub';
+export { DEFAULT_KNOBS } from './hub';
+export { MALFORMED_BODY } from './serviceServer';
 export { DEMO_SEED, buildDemoData, type DemoData, type ProductFilter } from './seed';
 
 export interface DemoServicesOptions {

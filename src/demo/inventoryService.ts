@@ -9,8 +9,9 @@
  *   GET /stock?skus=a,b,c   batch (max 100), unknown SKUs left out
  */
 
-import {
-  batchBody, CACHE, isReply, ok, parseBatch, type ServiceDefinition } from './httpKit';
+import { batchBody, parseBatch } from './listReads';
+import { CACHE, isReply, ok } from './replies';
+import type { ServiceDefinition } from './routes';
 import type { DemoData } from './seed';
 
 export function createInventoryService(data: DemoData): ServiceDefinition {

@@ -20,20 +20,10 @@
 
 import { PRODUCT_ID_PATTERN } from '../contract/ids';
 import { type DownstreamOrder, type DownstreamOrderLine, type DownstreamProduct } from '../contract/payloads';
-import {
-  CACHE,
-  IdempotencyStore,
-  cachedJson,
-  errorReply,
-  invalidInput,
-  isReply,
-  paginate,
-  parseJsonBody,
-  requireUser,
-  ok,
-  type Reply,
-  type ServiceDefinition,
-} from './httpKit';
+import { paginate } from './listReads';
+import { CACHE, cachedJson, errorReply, invalidInput, isReply, ok, type Reply } from './replies';
+import type { ServiceDefinition } from './routes';
+import { IdempotencyStore, parseJsonBody, requireUser } from './writes';
 import { orderIdOf, type DemoData } from './seed';
 
 export const MAX_ORDER_LINES = 50;

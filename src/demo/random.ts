@@ -9,8 +9,8 @@
  * good enough statistical quality for made-up shop data, and trivially
  * portable. It is NOT for anything security related.
  *
- * The knobs in `httpKit.ts` (failure / malformed probabilities) deliberately
- * use Math.random instead: injected faults should not be replayable.
+ * The knobs applied in `serviceServer.ts` (failure / malformed probabilities)
+ * deliberately use Math.random instead: injected faults should not be replayable.
  */
 
 // Globals captured once: under jest's vm sandbox every global lookup is slow,

@@ -11,7 +11,9 @@
  */
 
 import { PRODUCT_ID_PATTERN } from '../contract/ids';
-import { CACHE, invalidInput, ok, parseLimit, type ServiceDefinition } from './httpKit';
+import { parseLimit } from './listReads';
+import { CACHE, invalidInput, ok } from './replies';
+import type { ServiceDefinition } from './routes';
 import type { DemoData } from './seed';
 
 export function createRecommendationsService(data: DemoData): ServiceDefinition {

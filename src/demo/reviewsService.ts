@@ -21,22 +21,10 @@
 
 import { PRODUCT_ID_PATTERN } from '../contract/ids';
 import { type DownstreamReview } from '../contract/payloads';
-import {
-  batchBody,
-  CACHE,
-  IdempotencyStore,
-  cachedJson,
-  invalidInput,
-  isReply,
-  notFound,
-  ok,
-  paginate,
-  parseBatch,
-  parseJsonBody,
-  requireUser,
-  type Reply,
-  type ServiceDefinition,
-} from './httpKit';
+import { batchBody, paginate, parseBatch } from './listReads';
+import { CACHE, cachedJson, invalidInput, isReply, notFound, ok, type Reply } from './replies';
+import type { ServiceDefinition } from './routes';
+import { IdempotencyStore, parseJsonBody, requireUser } from './writes';
 import { reviewIdOf, type DemoData } from './seed';
 
 export const MAX_REVIEW_TITLE = 120;
