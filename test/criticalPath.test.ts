@@ -3,16 +3,17 @@
  * downstream levels its data really has (two for every one of them), not one
  * level per depth of the GraphQL document.
  *
- * Every service answers after 150 ms, so the calls of one level arrive within
- * a few milliseconds of each other and the next level only after 150 ms; a
- * gap of 100 ms between arrivals therefore separates levels. The test counts
+ * Every service answers after 300 ms, so the calls of one level arrive within
+ * a few milliseconds of each other and the next level only after 300 ms; a
+ * gap of 200 ms between arrivals therefore separates levels (a jest worker
+ * starved of CPU for a moment does not merge or split them). The test counts
  * levels (structure), not milliseconds.
  */
 import { developmentToken } from '../src/context/developmentToken';
 import { operation } from './helpers/contract';
 import { startStack, TEST_JWT_SECRET, type Stack } from './helpers/stack';
 
-const LATENCY_MS = 150;
+const LATENCY_MS = 300;
 
 let stack: Stack;
 beforeAll(async () => {

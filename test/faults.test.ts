@@ -6,6 +6,7 @@
  */
 import { DEFAULT_DOWNSTREAM } from '../src/config';
 import { operation } from './helpers/contract';
+import { REFUSING_URL } from './helpers/ports';
 import { startStack, type Stack } from './helpers/stack';
 
 let stack: Stack;
@@ -99,26 +100,18 @@ describe('a downstream service timing out', () => {
 });
 
 describe('a downstream service unreachable', () => {
-  it('accounts stopped: reviews render without authors, with DOWNSTREAM_TIMEOUT', async () => {
-    const { startStack: start } = await import('./helpers/stack');
-    const other = await start();
+  it('accounts refusing connections: reviews render without authors, with DOWNSTREAM_TIMEOUT', async () => {
+    // An address that always refuses, never a closed port another suite could bind again.
+    const broken = await startStack({ config: { services: { ...stack.demo.urls, accounts: REFUSING_URL } } });
     try {
-      // Point a fresh gateway at a closed port for accounts.
-      const closed = other.demo.urls.accounts;
-      await other.close();
-      const broken = await start({ config: { services: { ...stack.demo.urls, accounts: closed } } });
-      try {
-        const op = operation('MobileProduct');
-        const { body } = await broken.graphql('mobile', op.document, op.variables);
-        expect(body.data?.product.topReviews).toHaveLength(3);
-        expect(body.data?.product.topReviews.every((r: any) => r.author === null)).toBe(true);
-        expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'DOWNSTREAM_TIMEOUT', service: 'accounts' });
-        expect(body.errors?.[0]?.message).toBe('The accounts service could not be reached.');
-      } finally {
-        await broken.close();
-      }
-    } catch (error) {
-      throw error;
+      const op = operation('MobileProduct');
+      const { body } = await broken.graphql('mobile', op.document, op.variables);
+      expect(body.data?.product.topReviews).toHaveLength(3);
+      expect(body.data?.product.topReviews.every((r: any) => r.author === null)).toBe(true);
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'DOWNSTREAM_TIMEOUT', service: 'accounts' });
+      expect(body.errors?.[0]?.message).toBe('The accounts service could not be reached.');
+    } finally {
+      await broken.close();
     }
   });
 });

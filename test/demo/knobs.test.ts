@@ -4,6 +4,7 @@
  */
 import { MALFORMED_BODY, startDemoServices, type DemoServices } from '../../src/demo/index';
 import { SERVICE_NAMES } from '../../src/contract/services';
+import { reservePort } from '../helpers/ports';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -189,9 +190,7 @@ describe('lifecycle', () => {
   });
 
   it('starts on the requested ports', async () => {
-    const probe = await startDemoServices();
-    const port = Number(new URL(probe.urls.catalog).port);
-    await probe.close();
+    const port = await reservePort();
     const fixed = await startDemoServices({ ports: { catalog: port } });
     try {
       expect(fixed.urls.catalog).toBe(`http://127.0.0.1:${port}`);

@@ -5,8 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
+import { reservePort } from './ports';
 
 export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -38,25 +38,14 @@ export async function deleteUnder(url: string, prefix: string): Promise<void> {
   redis.disconnect();
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A redis-server of the test's own, which the test may stop, freeze and start again. */
+/** A redis-server of the test's own, which the test may stop, freeze and start again (on the same reserved port). */
 export class PrivateRedis {
   private process: ChildProcess | null = null;
 
   private constructor(readonly port: number) {}
 
   static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
+    const redis = new PrivateRedis(await reservePort());
     await redis.start();
     return redis;
   }

@@ -3,10 +3,6 @@
  * cooldown, one trial call after it, closed again by a success.
  */
 import { CircuitBreaker } from '../../src/downstream/circuitBreaker';
-import { ServiceHttp } from '../../src/downstream/serviceHttp';
-import { DEFAULT_DOWNSTREAM } from '../../src/config';
-import { items, stockLevel } from '../../src/contract/validate';
-import { startDemoServices, type DemoServices } from '../../src/demo';
 
 describe('CircuitBreaker', () => {
   let now = 0;
@@ -57,30 +53,5 @@ describe('CircuitBreaker', () => {
     const breaker = new CircuitBreaker(0, 1000, clock);
     for (let i = 0; i < 100; i++) breaker.failure();
     expect(breaker.allow()).toBe(true);
-  });
-});
-
-describe('a service behind an open circuit', () => {
-  let demo: DemoServices;
-  let now = 0;
-  beforeAll(async () => {
-    demo = await startDemoServices();
-  });
-  afterAll(() => demo.close());
-
-  it('is not called while open, answers DOWNSTREAM_UNAVAILABLE, and recovers after the cooldown', async () => {
-    const http = new ServiceHttp('inventory', demo.urls.inventory, { ...DEFAULT_DOWNSTREAM, retries: 0, circuitThreshold: 3, circuitCooldownMs: 1000 }, undefined, () => now);
-    const call = () => http.call('GET', '/stock', { route: 'GET /stock', check: items(stockLevel), query: { skus: 'SKU-000001' } });
-    demo.setKnobs({ failureRate: 1 }, 'inventory');
-    for (let i = 0; i < 3; i++) await expect(call()).rejects.toMatchObject({ extensions: { code: 'DOWNSTREAM_ERROR' } });
-    demo.resetRequests();
-    await expect(call()).rejects.toMatchObject({ extensions: { code: 'DOWNSTREAM_UNAVAILABLE', service: 'inventory' } });
-    expect(demo.requests()).toHaveLength(0);
-    demo.setKnobs({ failureRate: 0 }, 'inventory');
-    now += 1000;
-    await expect(call()).resolves.toMatchObject({ ok: true });
-    expect(demo.requests()).toHaveLength(1);
-    expect(http.circuitOpen).toBe(false);
-    await http.close();
   });
 });

@@ -4,13 +4,14 @@
  * timeouts, size limits, Cache-Control and the per-call counters.
  */
 import type { ServerResponse } from 'node:http';
-import type { DownstreamOptions } from '../../src/config';
-import { DownstreamError } from '../../src/errors/catalogue';
-import { ServiceHttp } from '../../src/downstream/serviceHttp';
-import { type CallTrace } from '../../src/downstream/call';
-import type { DownstreamProduct } from '../../src/contract/payloads';
-import { items, product } from '../../src/contract/validate';
-import { closedPort, json, startLocalServer, type LocalServer } from './localServer';
+import type { DownstreamOptions } from '../src/config';
+import { DownstreamError } from '../src/errors/catalogue';
+import { ServiceHttp } from '../src/downstream/serviceHttp';
+import { type CallTrace } from '../src/downstream/call';
+import type { DownstreamProduct } from '../src/contract/payloads';
+import { items, product } from '../src/contract/validate';
+import { json, startLocalServer, type LocalServer } from './helpers/localServer';
+import { REFUSING_URL } from './helpers/ports';
 
 const productItems = items(product);
 
@@ -327,8 +328,7 @@ describe('timeouts and unreachable services', () => {
   });
 
   it('a refused connection → DOWNSTREAM_TIMEOUT "could not be reached"', async () => {
-    const port = await closedPort();
-    const http = service({ retries: 1 }, `http://127.0.0.1:${port}`);
+    const http = service({ retries: 1 }, REFUSING_URL);
     const error = await downstreamFailure(get(http, '/products'));
     expect(error.extensions).toEqual({ code: 'DOWNSTREAM_TIMEOUT', service: 'catalog' });
     expect(error.failure).toBe('unreachable');
@@ -408,8 +408,7 @@ describe('the call observer', () => {
     const calls: string[] = [];
     const slow = service({ requestTimeoutMs: 100 }, server.url, (_s, route, outcome) => calls.push(`${route} ${outcome}`));
     await downstreamFailure(slow.call('GET', '/hang', { route: 'GET /hang', check: productItems }));
-    const port = await closedPort();
-    const refused = service({}, `http://127.0.0.1:${port}`, (_s, route, outcome) => calls.push(`${route} ${outcome}`));
+    const refused = service({}, REFUSING_URL, (_s, route, outcome) => calls.push(`${route} ${outcome}`));
     await downstreamFailure(refused.call('GET', '/x', { route: 'GET /x', check: productItems }));
     expect(calls).toEqual(['GET /hang timeout', 'GET /x unreachable']);
   });

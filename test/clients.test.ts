@@ -3,18 +3,18 @@
  * targets and headers: hostile ids never reach a path, batches are capped,
  * cursors are encoded, writes carry exactly the headers they should.
  */
-import { DEFAULT_DOWNSTREAM, type DownstreamOptions } from '../../src/config';
-import { createAccountsClient } from '../../src/downstream/accountsClient';
-import { createCatalogClient } from '../../src/downstream/catalogClient';
-import { idList, segment } from '../../src/downstream/paths';
-import { MAX_BATCH } from '../../src/contract/ids';
-import { createInventoryClient } from '../../src/downstream/inventoryClient';
-import { createOrdersClient } from '../../src/downstream/ordersClient';
-import { createRecommendationsClient } from '../../src/downstream/recommendationsClient';
-import { createReviewsClient } from '../../src/downstream/reviewsClient';
-import { ServiceHttp } from '../../src/downstream/serviceHttp';
-import type { ServiceName } from '../../src/contract/services';
-import { json, startLocalServer, type LocalServer } from './localServer';
+import { DEFAULT_DOWNSTREAM, type DownstreamOptions } from '../src/config';
+import { createAccountsClient } from '../src/downstream/accountsClient';
+import { createCatalogClient } from '../src/downstream/catalogClient';
+import { idList, segment } from '../src/downstream/paths';
+import { MAX_BATCH } from '../src/contract/ids';
+import { createInventoryClient } from '../src/downstream/inventoryClient';
+import { createOrdersClient } from '../src/downstream/ordersClient';
+import { createRecommendationsClient } from '../src/downstream/recommendationsClient';
+import { createReviewsClient } from '../src/downstream/reviewsClient';
+import { ServiceHttp } from '../src/downstream/serviceHttp';
+import type { ServiceName } from '../src/contract/services';
+import { json, startLocalServer, type LocalServer } from './helpers/localServer';
 
 const OPTIONS: DownstreamOptions = { ...DEFAULT_DOWNSTREAM, connectTimeoutMs: 1000, requestTimeoutMs: 2000, connections: 2, retries: 0, maxResponseBytes: 1 << 20 };
 

@@ -5,19 +5,19 @@
  * fresh, empty entity cache (L1 only), so every load is a miss and reaches
  * the services: what is measured is the scheduling, not the cache.
  */
-import { EntityCache } from '../../src/cache/entityCache';
-import { CacheSession } from '../../src/cache/cacheSession';
-import { publicProfile } from '../../src/cache/entityPolicies';
-import { DEFAULT_DOWNSTREAM } from '../../src/config';
-import { startDemoServices, type DemoServices } from '../../src/demo';
-import { createDownstream, type Downstream } from '../../src/downstream';
-import type { CallTrace } from '../../src/downstream/call';
-import type { DownstreamProduct } from '../../src/contract/payloads';
+import { EntityCache } from '../src/cache/entityCache';
+import { CacheSession } from '../src/cache/cacheSession';
+import { publicProfile } from '../src/cache/entityPolicies';
+import { DEFAULT_DOWNSTREAM } from '../src/config';
+import { startDemoServices, type DemoServices } from '../src/demo';
+import { createDownstream, type Downstream } from '../src/downstream';
+import type { CallTrace } from '../src/downstream/call';
+import type { DownstreamProduct } from '../src/contract/payloads';
 import DataLoader from 'dataloader';
-import { BatchScheduler, FEEDERS } from '../../src/domain/batchScheduler';
-import { createLoaders, type Loaders } from '../../src/domain/loaders';
-import { DownstreamError } from '../../src/errors/catalogue';
-import { createLogger } from '../../src/logging/logger';
+import { BatchScheduler, FEEDERS } from '../src/domain/batchScheduler';
+import { createLoaders, type Loaders } from '../src/domain/loaders';
+import { DownstreamError } from '../src/errors/catalogue';
+import { createLogger } from '../src/logging/logger';
 
 let demo: DemoServices;
 let downstream: Downstream;
