@@ -21,19 +21,24 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An ISO-8601 calendar date, e.g. 2026-12-01. */
+  /** An ISO-8601 calendar date without a time, e.g. 2026-12-01; sent and accepted as a string. */
   Date: { input: string; output: string; }
-  /** An ISO-8601 date and time, e.g. 2026-11-24T10:00:00Z. */
+  /** An ISO-8601 date and time with its offset (`Z` or `±hh:mm`), e.g. 2026-11-24T10:00:00Z; sent and accepted as a string. */
   DateTime: { input: string; output: string; }
 };
 
 /** The signed-in user, with their personal data. */
 export type Account = {
   __typename?: 'Account';
+  /** Absolute URL of the user's avatar image. */
   avatarUrl: Scalars['String']['output'];
+  /** The name the user is shown under to others. */
   displayName: Scalars['String']['output'];
+  /** Personal data: only ever shown to the user themself, never logged or cached across users. */
   email: Scalars['String']['output'];
+  /** User id: `u-` and 4 to 8 digits, e.g. `u-0001`; the bearer token's subject. */
   id: Scalars['ID']['output'];
+  /** The day the account was created. */
   memberSince: Scalars['Date']['output'];
   /** The user's orders, newest first. */
   orders: Maybe<OrderConnection>;
@@ -46,8 +51,10 @@ export type AccountOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Stock of one product in the inventory service. Stock moves with every order: cached for 5 s only. */
 export type Availability = {
   __typename?: 'Availability';
+  /** True when at least one unit can be ordered now (`quantity` > 0). */
   inStock: Scalars['Boolean']['output'];
   /** Units that can be ordered now. */
   quantity: Scalars['Int']['output'];
@@ -55,21 +62,31 @@ export type Availability = {
   restockDate: Maybe<Scalars['Date']['output']>;
 };
 
+/** Who may cache a response that contains a field: anyone (a CDN, the gateway's shared response cache) or only the user's own client. */
 export type CacheControlScope =
+  /** The data belongs to the signed-in user: never stored by a shared cache; such responses are sent `private, no-store`. */
   | 'PRIVATE'
+  /** Cacheable by shared caches: the data is the same for every user. */
   | 'PUBLIC';
 
+/** A category of the catalog's tree. Categories change rarely: cached for 300 s. */
 export type Category = {
   __typename?: 'Category';
   /** From the root category down to this one, inclusive. */
   breadcrumb: Array<Category>;
+  /** The categories directly below this one; empty for a leaf. */
   children: Array<Category>;
+  /** Category id, e.g. `c-012`. */
   id: Scalars['ID']['output'];
+  /** Display name, e.g. Desk Lamps. */
   name: Scalars['String']['output'];
+  /** The category one level up; null for a top-level category. */
   parent: Maybe<Category>;
+  /** URL-safe form of the name, for the shop's paths. */
   slug: Scalars['String']['output'];
 };
 
+/** What the app's first screen shows. Each list is null only when its own service cannot answer. */
 export type Home = {
   __typename?: 'Home';
   /** The top-level categories. */
@@ -81,48 +98,62 @@ export type Home = {
 };
 
 
+/** What the app's first screen shows. Each list is null only when its own service cannot answer. */
 export type HomeFeaturedArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** What the app's first screen shows. Each list is null only when its own service cannot answer. */
 export type HomeRecentOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A product image: a URL on the image CDN with its size in pixels. */
 export type Image = {
   __typename?: 'Image';
+  /** Alternative text for screen readers. */
   alt: Scalars['String']['output'];
+  /** Height in pixels; a sized image keeps the original's aspect ratio. */
   height: Scalars['Int']['output'];
+  /** Absolute URL of the image; a sized image asks the CDN for its width with `?w=N`. */
   url: Scalars['String']['output'];
+  /** Width in pixels. */
   width: Scalars['Int']['output'];
 };
 
 /** Named widths the image CDN serves: THUMB 160, SMALL 320, MEDIUM 640, LARGE 1280 pixels. */
 export type ImageSize =
+  /** 1280 pixels wide: the product screen's hero image. */
   | 'LARGE'
+  /** 640 pixels wide: listing tiles; the default. */
   | 'MEDIUM'
+  /** 320 pixels wide: small cards, recommendations. */
   | 'SMALL'
+  /** 160 pixels wide: list thumbnails, order lines. */
   | 'THUMB';
 
 /** The input breaks a rule; `field` names it (e.g. `lines[0].quantity`). */
 export type InvalidInput = {
   __typename?: 'InvalidInput';
+  /** Path of the offending input field, e.g. `lines[0].quantity`, `rating`. */
   field: Scalars['String']['output'];
+  /** The rule that was broken and the value received. */
   message: Scalars['String']['output'];
 };
 
 /** An amount of money. `formatted` follows the request's Accept-Language (default en-US). */
 export type Money = {
   __typename?: 'Money';
-  /** The amount in the currency's main unit, e.g. 19.99. */
+  /** The amount in the currency's main unit, e.g. 19.99 (the services count in cents). */
   amount: Scalars['Float']['output'];
   /** ISO-4217 code, e.g. EUR. */
   currency: Scalars['String']['output'];
-  /** e.g. €19.99 for en-US, 19,99 € for de-DE. */
+  /** e.g. €19.99 for en-US, 19,99 € for de-DE. A currency the runtime cannot format shows as `19.99 XYZ`. */
   formatted: Scalars['String']['output'];
 };
 
+/** The writes. Both need a signed-in user and return a result union: expected failures are data, not GraphQL errors. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Places an order for the signed-in user. Expected failures are members of the result. */
@@ -132,11 +163,13 @@ export type Mutation = {
 };
 
 
+/** The writes. Both need a signed-in user and return a result union: expected failures are data, not GraphQL errors. */
 export type MutationPlaceOrderArgs = {
   input: PlaceOrderInput;
 };
 
 
+/** The writes. Both need a signed-in user and return a result union: expected failures are data, not GraphQL errors. */
 export type MutationSubmitReviewArgs = {
   input: SubmitReviewInput;
 };
@@ -144,68 +177,100 @@ export type MutationSubmitReviewArgs = {
 /** The operation needs a signed-in user (a valid bearer token). */
 export type NotSignedIn = {
   __typename?: 'NotSignedIn';
+  /** A sentence for the user, e.g. Sign in to place an order. */
   message: Scalars['String']['output'];
 };
 
+/** An order of the signed-in user. Private: reached only through the signed-in user (`me`, the app's `home`) or a mutation's result. */
 export type Order = {
   __typename?: 'Order';
+  /** Order id, e.g. `o-000001`. */
   id: Scalars['ID']['output'];
+  /** What was ordered, one line per product. */
   lines: Array<OrderLine>;
+  /** When the order was placed. */
   placedAt: Scalars['DateTime']['output'];
+  /** Where the order is in its life. */
   status: OrderStatus;
+  /** What the order costs in all, in the order's currency. */
   total: Money;
 };
 
+/** A page of the signed-in user's orders (Relay connection). */
 export type OrderConnection = {
   __typename?: 'OrderConnection';
+  /** The page's orders, newest first; at most `first`. */
   edges: Array<OrderEdge>;
+  /** Where this page is in the order history. */
   pageInfo: PageInfo;
 };
 
+/** One order of a page, with its position. */
 export type OrderEdge = {
   __typename?: 'OrderEdge';
+  /** Opaque position of this order in the history; pass as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The order. */
   node: Order;
 };
 
+/** One product of an order, at the price it was ordered for. */
 export type OrderLine = {
   __typename?: 'OrderLine';
   /** Null when the product is no longer in the catalog. */
   product: Maybe<Product>;
+  /** Units ordered, 1 to 99. */
   quantity: Scalars['Int']['output'];
+  /** The product's SKU when it was ordered. */
   sku: Scalars['String']['output'];
+  /** Price of one unit when it was ordered, in the order's currency. */
   unitPrice: Money;
 };
 
+/** One line of an order to place. */
 export type OrderLineInput = {
+  /** The product to order: `p-` and 4 to 8 digits, e.g. `p-0001`. */
   productId: Scalars['ID']['input'];
   /** 1 to 99. */
   quantity: Scalars['Int']['input'];
 };
 
+/** Where an order is in its life. */
 export type OrderStatus =
+  /** Cancelled; nothing is or will be shipped. */
   | 'CANCELLED'
+  /** Received by the customer. */
   | 'DELIVERED'
+  /** Accepted; the stock is reserved. */
   | 'PLACED'
+  /** Handed to the carrier. */
   | 'SHIPPED';
 
 /** Not enough stock for one line; nothing was reserved. */
 export type OutOfStock = {
   __typename?: 'OutOfStock';
+  /** Units of that SKU that can be ordered now. */
   available: Scalars['Int']['output'];
+  /** A sentence for the user. */
   message: Scalars['String']['output'];
+  /** The SKU of the line that could not be served. */
   sku: Scalars['String']['output'];
 };
 
 /** Relay pagination: pass `endCursor` as `after` to get the next page. */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Cursor of the page's last edge, to pass as `after`; null for an empty page. */
   endCursor: Maybe<Scalars['String']['output']>;
+  /** True when there are items after this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when this page did not start at the beginning of the list (an `after` was given). */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the page's first edge; null for an empty page. */
   startCursor: Maybe<Scalars['String']['output']>;
 };
 
+/** An order to place for the signed-in user; its rules are checked before any stock is reserved. */
 export type PlaceOrderInput = {
   /** Repeating a key (within 24 h) returns the first result instead of ordering twice. At most 128 characters. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
@@ -213,33 +278,44 @@ export type PlaceOrderInput = {
   lines: Array<OrderLineInput>;
 };
 
+/** What `placeOrder` did: the placed order, or why nothing was ordered. */
 export type PlaceOrderResult = InvalidInput | NotSignedIn | OutOfStock | PlaceOrderSuccess;
 
+/** The order was placed and its stock reserved. */
 export type PlaceOrderSuccess = {
   __typename?: 'PlaceOrderSuccess';
+  /** The new order (or, for a repeated idempotency key, the order the key placed first). */
   order: Order;
 };
 
+/** A product of the catalog, with its stock, rating and related products from their own services. */
 export type Product = {
   __typename?: 'Product';
-  /** Null when the inventory service does not know the SKU. */
+  /** Null when the inventory service does not know the SKU, or cannot answer. */
   availability: Maybe<Availability>;
+  /** The brand or maker. */
   brand: Scalars['String']['output'];
+  /** The category the product is listed in; null when the catalog's tree no longer has it, or the catalog cannot answer. */
   category: Maybe<Category>;
   /** Markdown. */
   description: Scalars['String']['output'];
+  /** Product id: `p-` and 4 to 8 digits, e.g. `p-0001`. */
   id: Scalars['ID']['output'];
   /** The product's main image at a named size (`<url>?w=N`, height scaled to match); null without images. */
   image: Maybe<Image>;
   /** Every image of the product, at original size. */
   images: Array<Image>;
+  /** Display name. */
   name: Scalars['String']['output'];
+  /** Price of one unit. */
   price: Money;
+  /** Summary of the product's reviews (a product without reviews has count 0); null when the reviews service has no summary for the product or cannot answer. */
   rating: Maybe<Rating>;
   /** Related products, best first. */
   recommendations: Maybe<Array<Product>>;
   /** Reviews, newest first. `first` is at most 100. */
   reviews: Maybe<ReviewConnection>;
+  /** Stock-keeping unit, e.g. SKU-000001: the inventory's and the order lines' key. */
   sku: Scalars['String']['output'];
   /** Plain text, at most 200 characters, derived from the description. */
   summary: Scalars['String']['output'];
@@ -248,68 +324,84 @@ export type Product = {
 };
 
 
+/** A product of the catalog, with its stock, rating and related products from their own services. */
 export type ProductImageArgs = {
   size: ImageSize;
 };
 
 
+/** A product of the catalog, with its stock, rating and related products from their own services. */
 export type ProductRecommendationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** A product of the catalog, with its stock, rating and related products from their own services. */
 export type ProductReviewsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** A product of the catalog, with its stock, rating and related products from their own services. */
 export type ProductTopReviewsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of products (Relay connection). */
 export type ProductConnection = {
   __typename?: 'ProductConnection';
+  /** The page's products, in the listing's order; at most `first`. */
   edges: Array<ProductEdge>;
+  /** Where this page is in the listing. */
   pageInfo: PageInfo;
 };
 
+/** One product of a page, with its position. */
 export type ProductEdge = {
   __typename?: 'ProductEdge';
+  /** Opaque position of this product in the listing; pass as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The product. */
   node: Product;
 };
 
+/** The entry points for reading: products, categories and the signed-in user. */
 export type Query = {
   __typename?: 'Query';
-  /** Every category, the tree flattened. */
+  /** Every category, the tree flattened (a few hundred at most), in the catalog's order. Null only when the catalog service cannot answer. */
   categories: Maybe<Array<Category>>;
   /** One category by id; null when there is no such category. */
   category: Maybe<Category>;
+  /** The app's first screen: newest products, top-level categories and, when signed in, the latest orders. */
   home: Home;
-  /** The signed-in user; null without a valid bearer token. */
+  /** The signed-in user; null without a valid bearer token. Private: never cached by a shared cache. */
   me: Maybe<Account>;
-  /** One product by id (`p-0001`); null when there is no such product. */
+  /** One product by id (`p-0001`); null when there is no such product. A malformed id is BAD_USER_INPUT. */
   product: Maybe<Product>;
   /**
    * Products, newest first: a category's (including its subcategories) or a
    * search's (case-insensitive match on name or brand), or all of them.
    * `first` is capped per frontend: 100 on web, 20 on mobile.
+   * Null only when the catalog service cannot answer.
    */
   products: Maybe<ProductConnection>;
 };
 
 
+/** The entry points for reading: products, categories and the signed-in user. */
 export type QueryCategoryArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The entry points for reading: products, categories and the signed-in user. */
 export type QueryProductArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** The entry points for reading: products, categories and the signed-in user. */
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   categoryId?: InputMaybe<Scalars['ID']['input']>;
@@ -317,42 +409,59 @@ export type QueryProductsArgs = {
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A summary of a product's reviews. Cached for 30 s; a submitted review refreshes it at once. */
 export type Rating = {
   __typename?: 'Rating';
   /** Average of the reviews' ratings (1–5); null without reviews. */
   average: Maybe<Scalars['Float']['output']>;
+  /** Number of reviews; 0 without reviews. */
   count: Scalars['Int']['output'];
 };
 
+/** A customer's review of a product. Cached for 30 s; a submitted review evicts its product's review pages. */
 export type Review = {
   __typename?: 'Review';
   /** Null when the author's account no longer exists. */
   author: Maybe<User>;
+  /** The review's text, 1 to 5000 characters. */
   body: Scalars['String']['output'];
+  /** When the review was written (or last replaced). */
   createdAt: Scalars['DateTime']['output'];
+  /** Review id. */
   id: Scalars['ID']['output'];
+  /** The reviewed product; null when it is no longer in the catalog. */
   product: Maybe<Product>;
+  /** Stars given, 1 to 5. */
   rating: Scalars['Int']['output'];
+  /** Headline, 1 to 120 characters. */
   title: Scalars['String']['output'];
 };
 
+/** A page of a product's reviews (Relay connection), with the total count. */
 export type ReviewConnection = {
   __typename?: 'ReviewConnection';
+  /** The page's reviews, newest first; at most `first`. */
   edges: Array<ReviewEdge>;
+  /** Where this page is in the product's reviews. */
   pageInfo: PageInfo;
   /** All reviews of the product, not just this page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One review of a page, with its position. */
 export type ReviewEdge = {
   __typename?: 'ReviewEdge';
+  /** Opaque position of this review in the list; pass as `after` to continue after it. */
   cursor: Scalars['String']['output'];
+  /** The review. */
   node: Review;
 };
 
+/** A review to write; it replaces the user's earlier review of the same product. */
 export type SubmitReviewInput = {
   /** 1 to 5000 characters. */
   body: Scalars['String']['input'];
+  /** The reviewed product: `p-` and 4 to 8 digits, e.g. `p-0001`. */
   productId: Scalars['ID']['input'];
   /** 1 to 5. */
   rating: Scalars['Int']['input'];
@@ -360,19 +469,26 @@ export type SubmitReviewInput = {
   title: Scalars['String']['input'];
 };
 
+/** What `submitReview` did: the stored review, or why nothing was stored. */
 export type SubmitReviewResult = InvalidInput | NotSignedIn | SubmitReviewSuccess;
 
+/** The review was stored; the product's rating already counts it. */
 export type SubmitReviewSuccess = {
   __typename?: 'SubmitReviewSuccess';
+  /** The reviewed product, to read its updated rating. */
   product: Product;
+  /** The stored review. */
   review: Review;
 };
 
 /** A user as other users see them: no personal data. */
 export type User = {
   __typename?: 'User';
+  /** Absolute URL of the user's avatar image. */
   avatarUrl: Scalars['String']['output'];
+  /** The name the user chose to be shown under. */
   displayName: Scalars['String']['output'];
+  /** User id: `u-` and 4 to 8 digits, e.g. `u-0001`. */
   id: Scalars['ID']['output'];
 };
 

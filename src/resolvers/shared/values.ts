@@ -43,5 +43,16 @@ function isoScalar(name: string, description: string, pattern: RegExp): GraphQLS
   });
 }
 
-export const DateTime = isoScalar('DateTime', 'An ISO-8601 date and time.', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/);
-export const DateScalar = isoScalar('Date', 'An ISO-8601 calendar date.', /^\d{4}-\d{2}-\d{2}$/);
+// graphql-tools copies a scalar implementation's description over the SDL's, so
+// these repeat schema/shared.graphql word for word (test/schemaDocs.test.ts
+// fails when they drift): what the playground shows is what schema/ says.
+export const DateTime = isoScalar(
+  'DateTime',
+  'An ISO-8601 date and time with its offset (`Z` or `±hh:mm`), e.g. 2026-11-24T10:00:00Z; sent and accepted as a string.',
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/,
+);
+export const DateScalar = isoScalar(
+  'Date',
+  'An ISO-8601 calendar date without a time, e.g. 2026-12-01; sent and accepted as a string.',
+  /^\d{4}-\d{2}-\d{2}$/,
+);
