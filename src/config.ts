@@ -57,6 +57,54 @@ export interface CacheOptions {
   entities: boolean;
 }
 
+/** Which documents a frontend runs (src/graphql/documentAdmission.ts). */
+export type TrustedDocumentsMode = 'enforce' | 'log' | 'off';
+
+export interface TrustedDocumentsOptions {
+  /**
+   * `enforce`: only documents of the frontend's manifests run, and no new
+   * persisted queries can be registered; `log`: anything runs, untrusted
+   * documents are logged and counted; `off`: anything runs. Default: enforce
+   * in production, off otherwise.
+   */
+  mode: TrustedDocumentsMode;
+  /** Extra manifests, `<dir>/<frontend>/*.json` (the next app version's), read at start. Default none. */
+  dir: string | undefined;
+}
+
+/**
+ * Bounds on documents that are not trusted (trusted ones were checked when
+ * the gateway started), checked before execution. 0 turns a bound off.
+ */
+export interface OperationLimits {
+  /** Deepest field nesting. Default 12. */
+  maxDepth: number;
+  /** Aliased fields, fragments included. Default 30. */
+  maxAliases: number;
+  /** Fields selected on the root type. Default 10. */
+  maxRootFields: number;
+  /** Directives used in the document. Default 20. */
+  maxDirectives: number;
+  /** Fragment spreads, counted where they are spread. Default 50. */
+  maxFragmentSpreads: number;
+  /** Lexical tokens: a longer document is refused while it is parsed, before any AST exists. Default 2000. */
+  maxTokens: number;
+  /** Estimated cost (@cost weights × @listSize sizes). Default 5000. */
+  maxCost: number;
+}
+
+/** Bounds that hold during execution, even for a document within its limits. */
+export interface ResourceLimits {
+  /** Distinct keys one request may send downstream (cache misses included, L1 hits not). Default 2000. */
+  maxDownstreamKeys: number;
+  /** Bytes of one response body. Default 4 MiB. */
+  maxResponseBytes: number;
+  /** Fields of a document (fragments expanded) above which it runs on graphql-js instead of being compiled. Default 2000. */
+  maxCompiledFields: number;
+  /** Compiled documents kept per frontend. Default 500. */
+  compiledDocuments: number;
+}
+
 export interface GatewayConfig {
   /** HTTP port; 0 picks a free one. Default 4000. */
   port: number;
@@ -81,6 +129,9 @@ export interface GatewayConfig {
   maxPageSize: Record<Frontend, number>;
   /** Directory holding the contract operations shown in the playground. */
   operationsDir: string;
+  trustedDocuments: TrustedDocumentsOptions;
+  limits: OperationLimits;
+  resources: ResourceLimits;
 }
 
 /** Known only so `npm run token` and the demo shop work with nothing configured. */
@@ -93,6 +144,23 @@ export const DEFAULT_CACHE: CacheOptions = {
   redisCommandTimeoutMs: 50,
   responseCache: true,
   entities: true,
+};
+
+export const DEFAULT_LIMITS: OperationLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxRootFields: 10,
+  maxDirectives: 20,
+  maxFragmentSpreads: 50,
+  maxTokens: 2000,
+  maxCost: 5000,
+};
+
+export const DEFAULT_RESOURCES: ResourceLimits = {
+  maxDownstreamKeys: 2000,
+  maxResponseBytes: 4 * 1024 * 1024,
+  maxCompiledFields: 2000,
+  compiledDocuments: 500,
 };
 
 export const DEFAULT_DOWNSTREAM: DownstreamOptions = {
@@ -198,7 +266,35 @@ export function loadConfig(
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024),
     maxPageSize: { web: 100, mobile: 20 },
     operationsDir: env.OPERATIONS_DIR || defaultOperationsDir(),
+    trustedDocuments: {
+      mode: oneOf(env, 'TRUSTED_DOCUMENTS', ['enforce', 'log', 'off'] as const, production ? 'enforce' : 'off'),
+      dir: env.TRUSTED_DOCUMENTS_DIR || undefined,
+    },
+    limits: {
+      maxDepth: integer(env, 'MAX_DEPTH', DEFAULT_LIMITS.maxDepth),
+      maxAliases: integer(env, 'MAX_ALIASES', DEFAULT_LIMITS.maxAliases),
+      maxRootFields: integer(env, 'MAX_ROOT_FIELDS', DEFAULT_LIMITS.maxRootFields),
+      maxDirectives: integer(env, 'MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives),
+      maxFragmentSpreads: integer(env, 'MAX_FRAGMENT_SPREADS', DEFAULT_LIMITS.maxFragmentSpreads),
+      maxTokens: integer(env, 'MAX_TOKENS', DEFAULT_LIMITS.maxTokens),
+      maxCost: integer(env, 'MAX_COST', DEFAULT_LIMITS.maxCost),
+    },
+    resources: {
+      maxDownstreamKeys: integer(env, 'MAX_DOWNSTREAM_KEYS', DEFAULT_RESOURCES.maxDownstreamKeys),
+      maxResponseBytes: integer(env, 'MAX_RESPONSE_BYTES', DEFAULT_RESOURCES.maxResponseBytes),
+      maxCompiledFields: integer(env, 'MAX_COMPILED_FIELDS', DEFAULT_RESOURCES.maxCompiledFields),
+      compiledDocuments: integer(env, 'COMPILED_DOCUMENTS', DEFAULT_RESOURCES.compiledDocuments),
+    },
   };
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new Error(`${name} must be one of ${values.join(', ')}; received ${JSON.stringify(raw)}.`);
+  }
+  return raw as T;
 }
 
 /**

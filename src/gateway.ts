@@ -17,12 +17,14 @@ import { EntityCache } from './cache/entityCache';
 import { TieredKeyValueStore } from './cache/keyValueStore';
 import { RedisTier } from './cache/redisTier';
 import { ResponseCache } from './cache/responseCache';
-import { FRONTENDS, type Frontend, type GatewayConfig } from './config';
+import { FRONTENDS, projectRoot, type Frontend, type GatewayConfig } from './config';
 import { createAuthenticator } from './context/auth';
 import { contextFactory } from './context/createContext';
 import { developmentToken } from './context/developmentToken';
 import { createDownstream, type Downstream } from './downstream';
 import { createPipeline } from './graphql/pipeline';
+import { TrustedDocuments } from './graphql/trustedDocuments';
+import { admission } from './http/admission';
 import { createGraphQLEndpoint, type GraphQLEndpoint } from './http/graphqlEndpoint';
 import { Metrics } from './http/metrics';
 import { loadContractOperations } from './http/operations';
@@ -95,32 +97,51 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     config.playground && config.auth.usingDevelopmentSecret && config.auth.jwtSecret
       ? JSON.stringify({ Authorization: `Bearer ${await developmentToken('u-0001', config.auth.jwtSecret, 24 * 3600)}` }, null, 2)
       : undefined;
+  const trustedCounts = {} as Record<Frontend, number>;
   for (const frontend of FRONTENDS) {
+    const schema = buildSchema(frontend);
+    const operations = loadContractOperations(config.operationsDir, frontend);
+    // Parsed, validated (and below, compiled) once, here: a request never pays for it.
+    const trusted = TrustedDocuments.load(frontend, schema, {
+      projectRoot: projectRoot(),
+      trustedDocumentsDir: config.trustedDocuments.dir,
+      sources: operations.map((op) => ({ path: `${config.operationsDir}/${frontend}/${op.name}.graphql`, text: op.document })),
+    });
+    trustedCounts[frontend] = trusted.size;
     endpoints[frontend] = createGraphQLEndpoint({
       frontend,
       pipeline: await createPipeline({
         frontend,
-        schema: buildSchema(frontend),
+        schema,
         production: config.production,
         introspection: config.introspection,
         logger,
         persistedQueries,
         responses,
+        trusted,
+        limits: config.limits,
+        resources: config.resources,
       }),
-      createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend] }),
+      createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend], maxDownstreamKeys: config.resources.maxDownstreamKeys }),
+      admit: admission({ frontend, trusted, mode: config.trustedDocuments.mode, maxTokens: config.limits.maxTokens, logger, metrics }),
       requestLog: log,
       logger,
       maxBodyBytes: config.maxBodyBytes,
+      maxResponseBytes: config.resources.maxResponseBytes,
     });
     if (config.playground) {
       playgrounds[frontend] = createPlaygroundPage({
         frontend,
         endpointPath: `/graphql/${frontend}`,
-        operations: loadContractOperations(config.operationsDir, frontend),
+        operations,
         ...(defaultHeaders ? { defaultHeaders } : {}),
       });
     }
   }
+  logger.info(
+    { mode: config.trustedDocuments.mode, ...Object.fromEntries(FRONTENDS.map((f) => [f, trustedCounts[f]])) },
+    'trusted documents loaded',
+  );
 
   const server: Server = createServer(createRouter({ endpoints, playgrounds, downstream, metrics, redis }));
   server.keepAliveTimeout = 65_000;

@@ -15,6 +15,7 @@ import type { CallTrace } from '../src/downstream/call';
 import type { DownstreamProduct } from '../src/contract/payloads';
 import DataLoader from 'dataloader';
 import { BatchScheduler, FEEDERS } from '../src/domain/batchScheduler';
+import { KeyBudget } from '../src/domain/keyBudget';
 import { createLoaders, type Loaders } from '../src/domain/loaders';
 import { DownstreamError } from '../src/errors/catalogue';
 import { createLogger } from '../src/logging/logger';
@@ -40,7 +41,7 @@ beforeEach(() => {
   trace = { downstreamCalls: 0 };
   const cache = new EntityCache({ l1MaxBytes: 8 * 1024 * 1024, l2: null, logger: createLogger('silent') });
   const scheduler = new BatchScheduler();
-  loaders = createLoaders(downstream, trace, new CacheSession(cache, trace, scheduler), scheduler);
+  loaders = createLoaders(downstream, trace, new CacheSession(cache, trace, scheduler), scheduler, new KeyBudget(0));
 });
 
 const pid = (n: number) => `p-${String(n).padStart(4, '0')}`;

@@ -12,6 +12,7 @@ import { CacheSession } from '../cache/cacheSession';
 import type { Frontend } from '../config';
 import { BatchScheduler } from '../domain/batchScheduler';
 import { createCommands } from '../domain/commands';
+import { KeyBudget } from '../domain/keyBudget';
 import { createLoaders } from '../domain/loaders';
 import { localeFromAcceptLanguage } from '../domain/locale';
 import type { Downstream } from '../downstream';
@@ -25,6 +26,8 @@ export interface ContextOptions {
   cache: EntityCache;
   /** Largest `first` this frontend allows. */
   maxPageSize: number;
+  /** Distinct keys one request may send downstream (0: no bound). */
+  maxDownstreamKeys: number;
 }
 
 /** What a request brings that its context is made from (plain values: the context knows nothing of HTTP). */
@@ -39,7 +42,7 @@ export type CreateContext = (request: RequestIdentity) => Promise<OperationConte
 
 /** Verifies the bearer token (a bad one rejects with UNAUTHENTICATED) and builds the context. */
 export function contextFactory(options: ContextOptions): CreateContext {
-  const { frontend, authenticate, downstream, cache, maxPageSize } = options;
+  const { frontend, authenticate, downstream, cache, maxPageSize, maxDownstreamKeys } = options;
   return async ({ requestId, authorization, acceptLanguage, record }) => {
     const viewer = await authenticate(authorization);
     const scheduler = new BatchScheduler();
@@ -49,7 +52,7 @@ export function contextFactory(options: ContextOptions): CreateContext {
       requestId,
       locale: localeFromAcceptLanguage(acceptLanguage),
       viewer,
-      loaders: createLoaders(downstream, record, session, scheduler),
+      loaders: createLoaders(downstream, record, session, scheduler, new KeyBudget(maxDownstreamKeys)),
       commands: createCommands(downstream, cache, record),
       maxPageSize,
       session,

@@ -44,4 +44,8 @@ export interface RequestRecord extends CallTrace {
   operationName: string | null;
   /** What the response cache did for this request. */
   responseCache?: 'hit' | 'miss' | 'bypass';
+  /** The trusted document's id when the request runs one (graphql/documentAdmission.ts). */
+  trustedDocument?: string;
+  /** The operation's estimated cost (graphql/operationCost.ts), once it is resolved. */
+  cost?: number;
 }

@@ -33,6 +33,7 @@ import type { CallTrace } from '../downstream/call';
 import type { DownstreamCategory, DownstreamOrder, DownstreamPage, DownstreamProduct, DownstreamRatingSummary, DownstreamReview, DownstreamStockLevel, DownstreamUser } from '../contract/payloads';
 import { MAX_BATCH } from '../contract/ids';
 import type { BatchScheduler, LoaderName } from './batchScheduler';
+import type { KeyBudget } from './keyBudget';
 import { CategoryIndex } from './categories';
 
 /** A page read, or the service's refusal of the page parameters (a bad cursor). */
@@ -100,8 +101,16 @@ function digest(text: string): string {
   return createHash('sha1').update(text).digest('base64url');
 }
 
-/** The loaders of one request, over its cache session and batch scheduler. */
-export function createLoaders(downstream: Downstream, trace: CallTrace, cache: CacheSession, scheduler: BatchScheduler): Loaders {
+/** The loaders of one request, over its cache session and batch scheduler; `budget` bounds the keys it sends downstream. */
+export function createLoaders(downstream: Downstream, trace: CallTrace, cache: CacheSession, scheduler: BatchScheduler, budget: KeyBudget): Loaders {
+  /** A batch function that first takes its keys from the request's budget. */
+  function budgeted<K, V>(name: LoaderName, batch: (keys: readonly K[]) => Promise<V[]>): (keys: readonly K[]) => Promise<(V | Error)[]> {
+    return scheduler.track<K, V | Error>(name, (keys) => {
+      const over = budget.take(keys.length);
+      return over ? Promise.resolve(keys.map(() => over)) : batch(keys);
+    });
+  }
+
   /**
    * Puts the warm path in front of a DataLoader made on first need. `where`
    * names the entry of a key; an entry's value is the loader's value.
@@ -172,7 +181,7 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
       (owner) => ({ family, owner }),
       () =>
         new DataLoader<string, V | null>(
-          scheduler.track(name, (keys) => cache.readThrough(family, keys.map((owner) => ({ family, owner })), read)),
+          budgeted(name, (keys) => cache.readThrough(family, keys.map((owner) => ({ family, owner })), read)),
           { maxBatchSize: MAX_BATCH, batchScheduleFn: scheduler.scheduleFn(name) },
         ),
     );
@@ -191,7 +200,7 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
       where,
       () =>
         new DataLoader<K, S, string>(
-          scheduler.track(name, (keys) =>
+          budgeted(name, (keys) =>
             Promise.all(
               keys.map(async (key) => {
                 const address = where(key);

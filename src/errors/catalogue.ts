@@ -33,6 +33,22 @@ export const ErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   /** Anything unexpected; details go to the log, never to the client. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /**
+   * A document that is not trusted breaks one of the operation limits (depth,
+   * aliases, root fields, directives, fragment spreads, tokens, estimated
+   * cost), HTTP 400; `extensions.rule` names it, `limit` and `value` say by how much.
+   */
+  OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
+  /**
+   * A request within its limits still asked for more than one request may
+   * take while it ran (distinct downstream keys, response bytes);
+   * `extensions.rule`, `limit` and `value` as above.
+   */
+  RESOURCE_LIMIT_EXCEEDED: 'RESOURCE_LIMIT_EXCEEDED',
+  /** A `documentId` names no document of this frontend's trusted manifests, HTTP 400. */
+  PERSISTED_DOCUMENT_NOT_FOUND: 'PERSISTED_DOCUMENT_NOT_FOUND',
+  /** The gateway runs only trusted documents (TRUSTED_DOCUMENTS=enforce) and this one is not among them, HTTP 400. */
+  DOCUMENT_NOT_TRUSTED: 'DOCUMENT_NOT_TRUSTED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -85,6 +101,34 @@ export function unauthenticated(reason: string): GraphQLError {
   return new GraphQLError(`The bearer token was rejected: ${reason}.`, {
     extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
   });
+}
+
+/** The rules a limit error can name (OPERATION_LIMIT_EXCEEDED, RESOURCE_LIMIT_EXCEEDED). */
+export type LimitRule =
+  | 'depth'
+  | 'aliases'
+  | 'rootFields'
+  | 'directives'
+  | 'fragmentSpreads'
+  | 'tokens'
+  | 'cost'
+  | 'downstreamKeys'
+  | 'responseBytes';
+
+/**
+ * A document breaks an operation limit (refused before it runs, HTTP 400):
+ * the message states the rule, the limit and the value received, and so do
+ * the extensions, for clients and dashboards.
+ */
+export function operationLimitExceeded(rule: LimitRule, limit: number, value: number, message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, rule, limit, value, http: { status: 400 } },
+  });
+}
+
+/** A running request passed a resource limit: the fields that needed more fail with this, the rest is answered. */
+export function resourceLimitExceeded(rule: LimitRule, limit: number, value: number, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.RESOURCE_LIMIT_EXCEEDED, rule, limit, value } });
 }
 
 /** Shows a client-sent value in a message without letting it flood the message. */

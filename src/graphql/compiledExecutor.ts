@@ -11,10 +11,17 @@
  * `execute` changes, through Apollo's executor hook (the `gateway` option).
  *
  * Compiled queries are kept per document (Apollo reuses a parsed document
- * across requests) and operation name. Two things stay with graphql-js:
- * introspection (rare, and the reference implementation is the safe answer),
- * and variable coercion errors, which Apollo answers with HTTP 400
- * BAD_USER_INPUT; they are checked before the compiled query runs.
+ * across requests) and operation name, in a bounded LRU: a client that sends
+ * many different documents cannot make the gateway hold a compiled function
+ * for each. The trusted documents are compiled when the gateway starts and
+ * kept for its life. Only documents that passed validation and the operation
+ * limits get here, and one still too wide to compile safely (more than
+ * `maxCompiledFields` fields, fragments expanded: compiling cost grows with
+ * it, and a very wide one exhausted the heap) runs on graphql-js instead.
+ * Two more things stay with graphql-js: introspection (rare, and the
+ * reference implementation is the safe answer), and variable coercion
+ * errors, which Apollo answers with HTTP 400 BAD_USER_INPUT; they are checked
+ * before the compiled query runs.
  */
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import {
@@ -28,9 +35,20 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { LRUCache } from 'lru-cache';
 import { ErrorCode } from '../errors/catalogue';
+import { operationShape } from './operationShape';
 
-type Compiled = CompiledQuery | ExecutionResult | 'introspection';
+type Compiled = CompiledQuery | ExecutionResult | 'graphql-js';
+
+export interface CompiledExecutorOptions {
+  /** Documents kept compiled (trusted ones are kept besides). Default 500. */
+  compiledDocuments: number;
+  /** Fields (fragments expanded) above which a document runs on graphql-js instead. Default 2000. */
+  maxCompiledFields: number;
+  /** Compiled at start and kept: the trusted documents. */
+  pinned?: Iterable<DocumentNode>;
+}
 
 function isIntrospection(operation: OperationDefinitionNode): boolean {
   return operation.selectionSet.selections.some(
@@ -58,21 +76,31 @@ function withExtensions(result: ExecutionResult): ExecutionResult {
   };
 }
 
-export function compiledExecutor(schema: GraphQLSchema): GatewayInterface {
-  const compiled = new WeakMap<DocumentNode, Map<string, Compiled>>();
+export function compiledExecutor(schema: GraphQLSchema, options: CompiledExecutorOptions): GatewayInterface {
+  const cached = new LRUCache<DocumentNode, Map<string, Compiled>>({ max: Math.max(1, options.compiledDocuments) });
+  const pinned = new Map<DocumentNode, Map<string, Compiled>>();
 
   function compile(document: DocumentNode, operation: OperationDefinitionNode, operationName: string | null): Compiled {
-    let byName = compiled.get(document);
-    if (!byName) compiled.set(document, (byName = new Map()));
+    let byName = pinned.get(document) ?? cached.get(document);
+    if (!byName) cached.set(document, (byName = new Map()));
     const key = operationName ?? '';
     let query = byName.get(key);
     if (!query) {
-      query = isIntrospection(operation)
-        ? 'introspection'
-        : compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
+      query =
+        isIntrospection(operation) || operationShape(document, operation).fields > options.maxCompiledFields
+          ? 'graphql-js'
+          : compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
       byName.set(key, query);
     }
     return query;
+  }
+
+  for (const document of options.pinned ?? []) {
+    const byName = new Map<string, Compiled>();
+    pinned.set(document, byName);
+    for (const definition of document.definitions) {
+      if (definition.kind === 'OperationDefinition') compile(document, definition, definition.name?.value ?? null);
+    }
   }
 
   const executor: GatewayExecutor = async (rc) => {
@@ -85,7 +113,7 @@ export function compiledExecutor(schema: GraphQLSchema): GatewayInterface {
       });
     }
     const query = compile(rc.document, rc.operation, rc.operationName);
-    if (query === 'introspection') {
+    if (query === 'graphql-js') {
       return execute({ schema, document: rc.document, operationName: rc.operationName, variableValues: variables, contextValue: rc.context });
     }
     if (!isCompiledQuery(query)) return query;

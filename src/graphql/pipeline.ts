@@ -11,12 +11,14 @@ import { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { TieredKeyValueStore } from '../cache/keyValueStore';
 import type { ResponseCache } from '../cache/responseCache';
-import type { Frontend } from '../config';
+import type { Frontend, OperationLimits, ResourceLimits } from '../config';
 import type { OperationContext } from '../context/requestContext';
 import type { Logger } from '../logging/logger';
 import { compiledExecutor } from './compiledExecutor';
+import { DocumentStore } from './documentStore';
 import { errorMasking } from './errorMasking';
 import { gatewayPlugins } from './plugins';
+import type { TrustedDocuments } from './trustedDocuments';
 
 export interface PipelineOptions {
   frontend: Frontend;
@@ -29,13 +31,25 @@ export interface PipelineOptions {
   persistedQueries: TieredKeyValueStore;
   /** Whole responses; null when the response cache is off. */
   responses: ResponseCache | null;
+  /** The frontend's trusted documents: parsed, validated and compiled at start. */
+  trusted: TrustedDocuments;
+  limits: OperationLimits;
+  resources: ResourceLimits;
 }
 
 /** Builds and starts the pipeline; `stop()` it when the gateway closes. */
 export async function createPipeline(options: PipelineOptions): Promise<ApolloServer<OperationContext>> {
   const apollo = new ApolloServer<OperationContext>({
     // Execution by graphql-jit; Apollo keeps everything else.
-    gateway: compiledExecutor(options.schema),
+    gateway: compiledExecutor(options.schema, {
+      compiledDocuments: options.resources.compiledDocuments,
+      maxCompiledFields: options.resources.maxCompiledFields,
+      pinned: [...options.trusted.texts()].map((t) => t.document),
+    }),
+    documentStore: new DocumentStore(options.trusted),
+    // A document of more tokens is refused while it is parsed, before an AST exists
+    // (the endpoint refuses most such documents before Apollo: http/admission.ts).
+    ...(options.limits.maxTokens > 0 ? { parseOptions: { maxTokens: options.limits.maxTokens } } : {}),
     introspection: options.introspection,
     // Apollo's CSRF prevention stays on: a browser cannot send a "simple"
     // cross-site request that runs an operation (see README, GraphQL over HTTP).
@@ -43,7 +57,13 @@ export async function createPipeline(options: PipelineOptions): Promise<ApolloSe
     persistedQueries: { cache: options.persistedQueries, ttl: 24 * 3600 },
     // Compact JSON: Apollo pretty-prints by default, which costs CPU and bytes on every response.
     stringifyResult: (value) => JSON.stringify(value),
-    plugins: gatewayPlugins({ frontend: options.frontend, responses: options.responses, exposeCacheStats: !options.production }),
+    plugins: gatewayPlugins({
+      frontend: options.frontend,
+      responses: options.responses,
+      exposeCacheStats: !options.production,
+      hideFieldSuggestions: options.production,
+      limits: options.limits,
+    }),
     ...errorMasking({ production: options.production, logger: options.logger }),
   });
   await apollo.start();

@@ -22,6 +22,7 @@ import type { CreateContext } from '../context/createContext';
 import type { OperationContext, RequestRecord } from '../context/requestContext';
 import { ErrorCode } from '../errors/catalogue';
 import type { Logger } from '../logging/logger';
+import type { Admit } from './admission';
 import { readBody } from './body';
 import type { RequestLog } from './requestLog';
 import { writeError } from './responses';
@@ -31,11 +32,15 @@ export interface GraphQLEndpointOptions {
   /** The frontend's started Apollo pipeline. */
   pipeline: ApolloServer<OperationContext>;
   createContext: CreateContext;
+  /** Which document the request runs, or its refusal (admission.ts). */
+  admit: Admit;
   requestLog: RequestLog;
   /** Where failures outside GraphQL execution are logged. */
   logger: Logger;
   /** Largest POST body accepted, in bytes (413 above). */
   maxBodyBytes: number;
+  /** Largest response body, in bytes: a larger result is replaced by a RESOURCE_LIMIT_EXCEEDED error. */
+  maxResponseBytes: number;
 }
 
 export interface GraphQLEndpoint {
@@ -47,7 +52,7 @@ export interface GraphQLEndpoint {
 const ALLOWED_METHODS = 'GET, POST';
 
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLEndpoint {
-  const { frontend, pipeline, createContext, requestLog, logger, maxBodyBytes } = options;
+  const { frontend, pipeline, createContext, admit, requestLog, logger, maxBodyBytes, maxResponseBytes } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const started = performance.now();
@@ -74,8 +79,15 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
       }
       const url = req.url ?? '/';
       const query = url.indexOf('?');
+      const admitted = admit(method, { body: body?.value, search: query >= 0 ? url.slice(query) : '' }, record, requestId);
+      if ('refusal' in admitted) {
+        const { refusal } = admitted;
+        status = refusal.status;
+        writeError(res, status, refusal.message, refusal.code, accept, refusal);
+        return;
+      }
       const response = await pipeline.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method, headers: headerMap(req), search: query >= 0 ? url.slice(query) : '', body: body?.value },
+        httpGraphQLRequest: { method, headers: headerMap(req), search: admitted.params.search, body: admitted.params.body },
         context: async () =>
           (context = await createContext({
             requestId,
@@ -93,7 +105,13 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
       res.setHeader('vary', 'Accept, Accept-Language, Authorization');
       res.statusCode = status;
       if (response.body.kind === 'complete') {
-        res.end(response.body.string);
+        const size = Buffer.byteLength(response.body.string);
+        if (size <= maxResponseBytes) res.end(response.body.string);
+        else {
+          status = 400;
+          const message = `A response may be at most ${maxResponseBytes} bytes; this one is ${size}. Ask for fewer items or fields.`;
+          writeError(res, status, message, ErrorCode.RESOURCE_LIMIT_EXCEEDED, accept, { extensions: { rule: 'responseBytes', limit: maxResponseBytes, value: size } });
+        }
       } else {
         for await (const chunk of response.body.asyncIterator) res.write(chunk);
         res.end();

@@ -32,6 +32,13 @@ export class Metrics {
   private readonly responseCache = { hit: 0, miss: 0, bypass: 0 };
   /** Downstream calls made on behalf of requests (background refreshes are not). */
   private requestDownstreamCalls = 0;
+  /** Untrusted documents run in TRUSTED_DOCUMENTS=log mode, by frontend. */
+  private readonly untrusted = new Map<string, number>();
+
+  recordUntrusted(frontend: string): void {
+    const key = `frontend="${frontend}"`;
+    this.untrusted.set(key, (this.untrusted.get(key) ?? 0) + 1);
+  }
 
   recordRequest(frontend: string, status: number, ms: number, downstreamCalls = 0): void {
     this.requestDownstreamCalls += downstreamCalls;
@@ -65,6 +72,7 @@ export class Metrics {
     histogramText(lines, 'gateway_request_duration_ms', 'GraphQL request duration in milliseconds.', this.requestDuration);
     counter(lines, 'gateway_downstream_calls_total', 'Downstream calls by service, route and outcome.', this.downstream);
     histogramText(lines, 'gateway_downstream_duration_ms', 'Downstream call duration in milliseconds.', this.downstreamDuration);
+    counter(lines, 'gateway_untrusted_documents_total', 'Untrusted documents run (TRUSTED_DOCUMENTS=log), by frontend.', this.untrusted);
     lines.push('# HELP gateway_request_downstream_calls_total Downstream calls made on behalf of requests (background refreshes excluded).', '# TYPE gateway_request_downstream_calls_total counter');
     lines.push(`gateway_request_downstream_calls_total ${this.requestDownstreamCalls}`);
     lines.push('# HELP gateway_cache_lookups_total Entity cache lookups by result.', '# TYPE gateway_cache_lookups_total counter');

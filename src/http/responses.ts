@@ -13,9 +13,21 @@ export function writeJson(res: ServerResponse, status: number, body: unknown): v
   res.end(text);
 }
 
-/** An error in GraphQL's `{ errors }` shape with a stable `extensions.code`. */
-export function writeError(res: ServerResponse, status: number, message: string, code: string, accept: string | undefined): void {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-  res.writeHead(status, { 'content-type': errorContentType(accept), 'content-length': Buffer.byteLength(body) });
+/** An error in GraphQL's `{ errors }` shape with a stable `extensions.code` (and more extensions, when given). */
+export function writeError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  code: string,
+  accept: string | undefined,
+  more: { extensions?: Record<string, unknown>; headers?: Record<string, string> } = {},
+): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code, ...more.extensions } }] });
+  res.writeHead(status, {
+    'cache-control': 'no-store',
+    ...more.headers,
+    'content-type': errorContentType(accept),
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }

@@ -8,15 +8,21 @@
  *    serves its own playground (http/playground), and computes a document's
  *    cache policy once per document (documentCachePolicy.ts) instead of with
  *    a hook on every resolved field.
- * 2. `operationRecordPlugin` names the operation in the request's record as
+ * 2. `fieldSuggestionsPlugin` (production) rewrites validation errors before
+ *    Apollo builds its response from them.
+ * 3. `operationRecordPlugin` names the operation in the request's record as
  *    soon as it is resolved, before any later plugin can answer or fail the
  *    request, so every log line says what ran.
- * 3. `responseCachePlugin` is the only plugin that answers before execution
+ * 4. `operationLimitsPlugin` refuses a document over its limits, and records
+ *    the operation's estimated cost, before anything that acts on the
+ *    operation: the budgets that charge that cost, the response cache, and
+ *    execution (Apollo registers an APQ document only after these hooks).
+ * 5. `responseCachePlugin` is the only plugin that answers before execution
  *    (`responseForOperation`). On the way out it stores the result as
  *    executed, before the session plugin adds this request's own extensions
  *    (cache counts, stale-if-error notices), which are never replayed to
  *    another client.
- * 4. `cacheSessionPlugin` comes last on the way out: it flushes the request's
+ * 6. `cacheSessionPlugin` comes last on the way out: it flushes the request's
  *    L2 writes once every plugin that reads the session has run, sets
  *    `Cache-Control` unless a plugin before it (a response-cache hit) did,
  *    and decorates the response with the cache's extensions.
@@ -27,9 +33,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { ResponseCache } from '../../cache/responseCache';
-import type { Frontend } from '../../config';
+import type { Frontend, OperationLimits } from '../../config';
 import type { OperationContext } from '../../context/requestContext';
 import { cacheSessionPlugin } from './cacheSessionPlugin';
+import { fieldSuggestionsPlugin } from './fieldSuggestionsPlugin';
+import { operationLimitsPlugin } from './operationLimitsPlugin';
 import { operationRecordPlugin } from './operationRecordPlugin';
 import { responseCachePlugin } from './responseCachePlugin';
 
@@ -39,13 +47,18 @@ export interface GatewayPluginsOptions {
   responses: ResponseCache | null;
   /** Cache counts in `extensions.cache` (outside production). */
   exposeCacheStats: boolean;
+  /** No "Did you mean …?" in validation errors (production). */
+  hideFieldSuggestions: boolean;
+  limits: OperationLimits;
 }
 
 export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlugin<OperationContext>[] {
   return [
     ApolloServerPluginLandingPageDisabled(),
     ApolloServerPluginCacheControlDisabled(),
+    ...(options.hideFieldSuggestions ? [fieldSuggestionsPlugin()] : []),
     operationRecordPlugin(),
+    operationLimitsPlugin({ limits: options.limits }),
     ...(options.responses ? [responseCachePlugin({ frontend: options.frontend, responses: options.responses })] : []),
     cacheSessionPlugin({ exposeStats: options.exposeCacheStats }),
   ];

@@ -1,0 +1,83 @@
+/**
+ * A GraphQL request's admission, before Apollo sees it: which document it
+ * runs, under the trusted-documents mode (graphql/documentAdmission.ts), and
+ * whether an untrusted one is too long to parse at all.
+ *
+ * A trusted document is rewritten into the request as the text the registry
+ * parsed and validated at start, and the request is marked trusted; a
+ * refusal is answered here, at the cost of reading the parameters.
+ *
+ * Why tokens are counted here too: Apollo's `maxTokens` parse option stops a
+ * long document before it builds an AST, but reports it as a bare syntax
+ * error. Counting here (only when the text is longer than the token limit in
+ * characters, which few real documents are) gives the limit's own code and
+ * numbers, and refuses it without creating an Apollo request.
+ */
+import { Lexer, Source, TokenKind } from 'graphql';
+import type { Frontend, TrustedDocumentsMode } from '../config';
+import type { RequestRecord } from '../context/requestContext';
+import { ErrorCode } from '../errors/catalogue';
+import { admitDocument, type Refusal } from '../graphql/documentAdmission';
+import type { TrustedDocuments } from '../graphql/trustedDocuments';
+import type { Logger } from '../logging/logger';
+import { documentRequest, withDocument, type HttpParams } from './graphqlParams';
+import type { Metrics } from './metrics';
+
+export interface AdmissionOptions {
+  frontend: Frontend;
+  trusted: TrustedDocuments;
+  mode: TrustedDocumentsMode;
+  /** Tokens an untrusted document may have (0: no bound). */
+  maxTokens: number;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export type Admit = (method: string, params: HttpParams, record: RequestRecord, requestId: string) => { params: HttpParams } | { refusal: Refusal };
+
+export function admission(options: AdmissionOptions): Admit {
+  const { frontend, trusted, mode, maxTokens, logger, metrics } = options;
+  return (method, params, record, requestId) => {
+    const request = documentRequest(params, method);
+    if ('status' in request) return { refusal: request };
+    const admitted = admitDocument(frontend, trusted, mode, request);
+    if (admitted.kind === 'refused') return { refusal: admitted.refusal };
+    if (admitted.kind === 'trusted') {
+      record.trustedDocument = admitted.text.id;
+      // Most clients send the trusted text itself: nothing to rewrite then.
+      const asIs = request.query === admitted.text.text && request.documentId === undefined && request.persistedQueryHash === undefined;
+      return { params: asIs ? params : withDocument(params, method, admitted.text.text) };
+    }
+    const { query } = request;
+    if (query !== undefined && maxTokens > 0 && query.length > maxTokens) {
+      const tokens = tokenCount(query, maxTokens);
+      if (tokens > maxTokens) {
+        return {
+          refusal: {
+            status: 400,
+            code: ErrorCode.OPERATION_LIMIT_EXCEEDED,
+            message: `A document may have at most ${maxTokens} tokens; this one has more than ${maxTokens}.`,
+            extensions: { rule: 'tokens', limit: maxTokens, value: tokens },
+          },
+        };
+      }
+    }
+    if (mode === 'log' && (query !== undefined || request.persistedQueryHash !== undefined)) {
+      metrics.recordUntrusted(frontend);
+      logger.warn({ requestId, frontend, characters: query?.length, persistedQueryHash: request.persistedQueryHash }, 'untrusted document');
+    }
+    return { params };
+  };
+}
+
+/** Tokens of `text` (comments aside), counted up to one past `max`; a lexing error stops the count (Apollo reports it). */
+function tokenCount(text: string, max: number): number {
+  const lexer = new Lexer(new Source(text));
+  let count = 0;
+  try {
+    while (lexer.advance().kind !== TokenKind.EOF) if (++count > max) break;
+  } catch {
+    // a syntax error: Apollo's parse says where
+  }
+  return count;
+}
