@@ -54,15 +54,18 @@ export function operationLimitsPlugin(options: OperationLimitsPluginOptions): Ap
               if (limit > 0 && value > limit) throw operationLimitExceeded(rule, limit, value, fill(message, limit, value));
             }
           }
-          record.cost = operationCost(schema, document, operation, request.variables);
-          if (!trusted && limits.maxCost > 0 && record.cost > limits.maxCost) {
+          const cost = operationCost(schema, document, operation, request.variables);
+          if (!trusted && limits.maxCost > 0 && cost > limits.maxCost) {
             throw operationLimitExceeded(
               'cost',
               limits.maxCost,
-              record.cost,
-              fill('An operation may cost at most {limit} (estimated from @cost weights and @listSize sizes); this one costs {value}.', limits.maxCost, record.cost),
+              cost,
+              fill('An operation may cost at most {limit} (estimated from @cost weights and @listSize sizes); this one costs {value}.', limits.maxCost, cost),
             );
           }
+          // Set only for an operation that will run, and before this hook's first await: Apollo
+          // starts every plugin's didResolveOperation at once, and the budgets read it.
+          record.cost = cost;
         },
       };
     },
