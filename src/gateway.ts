@@ -30,6 +30,7 @@ import { createPlaygroundPage } from './http/playground';
 import { requestLog } from './http/requestLog';
 import { createRouter } from './http/server';
 import { createLogger, type Logger } from './logging/logger';
+import { perMinuteBudgets, RateLimiter } from './rateLimit/limiter';
 import { buildSchema } from './resolvers';
 
 export interface Gateway {
@@ -38,9 +39,11 @@ export interface Gateway {
   readonly downstream: Downstream;
   readonly metrics: Metrics;
   readonly cache: EntityCache;
+  /** The clients' budgets (README: "Rate limits and cost budgets"). */
+  readonly rateLimiter: RateLimiter;
   /** Forgets everything this process has cached (L1, responses); Redis entries stay. For operators and tests. */
   clearLocalCaches(): void;
-  /** Resolves once every L2 write and background refresh started so far has finished. */
+  /** Resolves once every L2 write, background refresh and rate-limit charge started so far has finished. */
   settled(): Promise<void>;
   /** Starts listening; resolves with the base URL, e.g. http://127.0.0.1:4000. */
   listen(): Promise<string>;
@@ -88,6 +91,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     ? new ResponseCache(new TieredKeyValueStore('response:', redis, 8 * 1024 * 1024), cache.log, cache.now)
     : null;
   const log = requestLog({ logger, metrics });
+  // The clients' budgets: the fleet's in Redis, with the cache's URL, prefix and command timeout.
+  const { rateLimits } = config;
+  const rateLimiter = new RateLimiter({
+    budgets: perMinuteBudgets({ requests: rateLimits.requestsPerMinute, cost: rateLimits.costPerMinute, registrations: rateLimits.apqRegistrationsPerMinute }),
+    redis: config.cache.redisUrl ? { url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs } : null,
+    now: deps.now ?? Date.now,
+    logger,
+  });
 
   const endpoints = {} as Record<Frontend, GraphQLEndpoint>;
   const playgrounds: Partial<Record<Frontend, ReturnType<typeof createPlaygroundPage>>> = {};
@@ -106,11 +117,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         logger,
         persistedQueries,
         responses,
+        rateLimits: { limiter: rateLimiter, apqMaxBytes: rateLimits.apqMaxBytes },
       }),
       createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend] }),
       requestLog: log,
       logger,
       maxBodyBytes: config.maxBodyBytes,
+      trustProxyHops: config.trustProxyHops,
+      chargeUncounted: (client) => void rateLimiter.consume(client, { requests: 1, cost: 0 }),
     });
     if (config.playground) {
       playgrounds[frontend] = createPlaygroundPage({
@@ -132,7 +146,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     downstream,
     metrics,
     cache,
-    settled: () => cache.drain(),
+    rateLimiter,
+    settled: async () => {
+      await Promise.all([cache.drain(), rateLimiter.settled()]);
+    },
     clearLocalCaches() {
       cache.l1.clear();
       persistedQueries.clear();
@@ -161,6 +178,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       await Promise.all(FRONTENDS.map((f) => endpoints[f].stop()));
       await downstream.close();
       await cache.close();
+      rateLimiter.close();
     },
   };
 }

@@ -17,6 +17,7 @@ import type { Logger } from '../logging/logger';
 import { compiledExecutor } from './compiledExecutor';
 import { errorMasking } from './errorMasking';
 import { gatewayPlugins } from './plugins';
+import type { RateLimitPluginOptions } from './plugins/rateLimitPlugin';
 
 export interface PipelineOptions {
   frontend: Frontend;
@@ -29,6 +30,8 @@ export interface PipelineOptions {
   persistedQueries: TieredKeyValueStore;
   /** Whole responses; null when the response cache is off. */
   responses: ResponseCache | null;
+  /** The clients' budgets and the cap on persisted-query registrations. */
+  rateLimits: RateLimitPluginOptions;
 }
 
 /** Builds and starts the pipeline; `stop()` it when the gateway closes. */
@@ -43,7 +46,7 @@ export async function createPipeline(options: PipelineOptions): Promise<ApolloSe
     persistedQueries: { cache: options.persistedQueries, ttl: 24 * 3600 },
     // Compact JSON: Apollo pretty-prints by default, which costs CPU and bytes on every response.
     stringifyResult: (value) => JSON.stringify(value),
-    plugins: gatewayPlugins({ frontend: options.frontend, responses: options.responses, exposeCacheStats: !options.production }),
+    plugins: gatewayPlugins({ frontend: options.frontend, responses: options.responses, exposeCacheStats: !options.production, rateLimits: options.rateLimits }),
     ...errorMasking({ production: options.production, logger: options.logger }),
   });
   await apollo.start();

@@ -11,12 +11,18 @@
  * 2. `operationRecordPlugin` names the operation in the request's record as
  *    soon as it is resolved, before any later plugin can answer or fail the
  *    request, so every log line says what ran.
- * 3. `responseCachePlugin` is the only plugin that answers before execution
+ * 3. `rateLimitPlugin` charges the request to its client's budgets at
+ *    `didResolveOperation` and refuses it (429) over any of them, before the
+ *    response cache can answer it and before Apollo stores a persisted-query
+ *    registration. A plugin that sets `record.cost` (the cost estimator) goes
+ *    before it, and must set it before its first await: Apollo runs every
+ *    `didResolveOperation` at once, in this order.
+ * 4. `responseCachePlugin` is the only plugin that answers before execution
  *    (`responseForOperation`). On the way out it stores the result as
  *    executed, before the session plugin adds this request's own extensions
  *    (cache counts, stale-if-error notices), which are never replayed to
  *    another client.
- * 4. `cacheSessionPlugin` comes last on the way out: it flushes the request's
+ * 5. `cacheSessionPlugin` comes last on the way out: it flushes the request's
  *    L2 writes once every plugin that reads the session has run, sets
  *    `Cache-Control` unless a plugin before it (a response-cache hit) did,
  *    and decorates the response with the cache's extensions.
@@ -31,6 +37,7 @@ import type { Frontend } from '../../config';
 import type { OperationContext } from '../../context/requestContext';
 import { cacheSessionPlugin } from './cacheSessionPlugin';
 import { operationRecordPlugin } from './operationRecordPlugin';
+import { rateLimitPlugin, type RateLimitPluginOptions } from './rateLimitPlugin';
 import { responseCachePlugin } from './responseCachePlugin';
 
 export interface GatewayPluginsOptions {
@@ -39,6 +46,8 @@ export interface GatewayPluginsOptions {
   responses: ResponseCache | null;
   /** Cache counts in `extensions.cache` (outside production). */
   exposeCacheStats: boolean;
+  /** The clients' budgets (a no-op limiter when every budget is off). */
+  rateLimits: RateLimitPluginOptions;
 }
 
 export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlugin<OperationContext>[] {
@@ -46,6 +55,7 @@ export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlug
     ApolloServerPluginLandingPageDisabled(),
     ApolloServerPluginCacheControlDisabled(),
     operationRecordPlugin(),
+    rateLimitPlugin(options.rateLimits),
     ...(options.responses ? [responseCachePlugin({ frontend: options.frontend, responses: options.responses })] : []),
     cacheSessionPlugin({ exposeStats: options.exposeCacheStats }),
   ];
