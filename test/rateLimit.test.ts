@@ -85,6 +85,10 @@ async function post(gateway: GatewayUnderTest, body: object | string, headers: R
   return { status: res.statusCode, headers: res.headers, body: JSON.parse(text) };
 }
 
+/** Waits until the gateway's cache is connected to Redis (its /readyz says so). */
+const cacheOnRedis = (gateway: GatewayUnderTest) =>
+  waitFor(async () => ((await (await request(`${gateway.url}/readyz`)).body.json()) as { redis: string }).redis === 'up', 'the cache to reach Redis');
+
 const query = (gateway: GatewayUnderTest, headers: Record<string, string> = {}, frontend = 'web') => post(gateway, { query: QUERY }, headers, frontend);
 const bearer = async (userId: string) => ({ authorization: `Bearer ${await developmentToken(userId, TEST_JWT_SECRET)}` });
 
@@ -228,6 +232,8 @@ describe('with Redis stopped', () => {
 
     await redis.start();
     await waitFor(() => a.gateway.rateLimiter.shared && b.gateway.rateLimiter.shared, 'the limiters to reach Redis again');
+    // The caches too, so the gateways close connected clients rather than ones still reconnecting.
+    await Promise.all([cacheOnRedis(a), cacheOnRedis(b)]);
     // The restarted Redis is empty: the fleet's budget is whole, and shared (both in-process budgets are spent).
     for (const gateway of [a, b, a]) expect((await query(gateway)).status).toBe(200);
     expect((await query(b)).status).toBe(429);
@@ -266,7 +272,7 @@ describe('persisted-query registrations', () => {
   }
   async function onRedis(prefix: string, rateLimits: Partial<RateLimitOptions>) {
     const gateway = await instance({ prefix, rateLimits, now: frozenClock().now });
-    await waitFor(async () => ((await (await request(`${gateway.url}/readyz`)).body.json()) as { redis: string }).redis === 'up', 'the cache to reach Redis');
+    await cacheOnRedis(gateway);
     return gateway;
   }
 
