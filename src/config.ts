@@ -105,6 +105,18 @@ export interface ResourceLimits {
   compiledDocuments: number;
 }
 
+/** Budgets per client (README: "Rate limits and cost budgets"); a client is its signed-in user, else its IP. */
+export interface RateLimitOptions {
+  /** Requests a client may send per minute; null = no budget. Default null: rate limits usually sit at the edge, the operator turns this on. */
+  requestsPerMinute: number | null;
+  /** Estimated operation cost a client may spend per minute; null = no budget. Default null. */
+  costPerMinute: number | null;
+  /** Persisted-query registrations a client may make per minute; null = no budget. Default 30, so no client can fill Redis. */
+  apqRegistrationsPerMinute: number | null;
+  /** Largest query text (UTF-8 bytes) a persisted-query registration may store; 0 = no cap. Default 16384. */
+  apqMaxBytes: number;
+}
+
 export interface GatewayConfig {
   /** HTTP port; 0 picks a free one. Default 4000. */
   port: number;
@@ -115,6 +127,13 @@ export interface GatewayConfig {
   downstream: DownstreamOptions;
   cache: CacheOptions;
   auth: AuthOptions;
+  rateLimits: RateLimitOptions;
+  /**
+   * Proxies in front of the gateway that append to X-Forwarded-For: the client
+   * is the N-th entry from the right. 0 = the header is ignored and the
+   * socket's address is the client. Default 0.
+   */
+  trustProxyHops: number;
   /** `production` masks internal errors and turns introspection and the playground off. */
   production: boolean;
   /** Introspection on? Default: off in production, on otherwise. */
@@ -173,6 +192,13 @@ export const DEFAULT_DOWNSTREAM: DownstreamOptions = {
   circuitCooldownMs: 5000,
 };
 
+export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
+  requestsPerMinute: null,
+  costPerMinute: null,
+  apqRegistrationsPerMinute: 30,
+  apqMaxBytes: 16 * 1024,
+};
+
 const ENV_BY_SERVICE: Record<ServiceName, string> = {
   catalog: 'CATALOG_URL',
   inventory: 'INVENTORY_URL',
@@ -220,6 +246,20 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   return raw === 'true' || raw === '1';
 }
 
+/** A per-minute budget: unset = `fallback`, 0 = none. */
+function budget(env: NodeJS.ProcessEnv, name: string, fallback: number | null): number | null {
+  return env[name] === undefined || env[name] === '' ? fallback : integer(env, name, 0) || null;
+}
+
+/** TRUST_PROXY: `false`/`0`/unset = 0 hops, `true` = 1, or a hop count. */
+function trustProxy(env: NodeJS.ProcessEnv): number {
+  const raw = env.TRUST_PROXY;
+  if (raw === undefined || raw === '' || raw === 'false') return 0;
+  if (raw === 'true') return 1;
+  if (!/^\d+$/.test(raw)) throw new Error(`TRUST_PROXY must be true, false or a number of proxies; received ${JSON.stringify(raw)}.`);
+  return Number(raw);
+}
+
 /**
  * Reads the environment. `services` is left to the caller when no URL is set:
  * `main.ts` then starts the demo services and fills it in.
@@ -259,6 +299,13 @@ export function loadConfig(
       audience: env.JWT_AUDIENCE || undefined,
       usingDevelopmentSecret: !jwksUrl && !jwtSecret,
     },
+    rateLimits: {
+      requestsPerMinute: budget(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.requestsPerMinute),
+      costPerMinute: budget(env, 'COST_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.costPerMinute),
+      apqRegistrationsPerMinute: budget(env, 'APQ_REGISTRATIONS_PER_MINUTE', DEFAULT_RATE_LIMITS.apqRegistrationsPerMinute),
+      apqMaxBytes: integer(env, 'APQ_MAX_BYTES', DEFAULT_RATE_LIMITS.apqMaxBytes),
+    },
+    trustProxyHops: trustProxy(env),
     production,
     introspection: flag(env, 'INTROSPECTION', !production),
     playground: flag(env, 'PLAYGROUND', !production),

@@ -32,6 +32,7 @@ import { createPlaygroundPage } from './http/playground';
 import { requestLog } from './http/requestLog';
 import { createRouter } from './http/server';
 import { createLogger, type Logger } from './logging/logger';
+import { perMinuteBudgets, RateLimiter } from './rateLimit/limiter';
 import { buildSchema } from './resolvers';
 
 export interface Gateway {
@@ -40,9 +41,11 @@ export interface Gateway {
   readonly downstream: Downstream;
   readonly metrics: Metrics;
   readonly cache: EntityCache;
+  /** The clients' budgets (README: "Rate limits and cost budgets"). */
+  readonly rateLimiter: RateLimiter;
   /** Forgets everything this process has cached (L1, responses); Redis entries stay. For operators and tests. */
   clearLocalCaches(): void;
-  /** Resolves once every L2 write and background refresh started so far has finished. */
+  /** Resolves once every L2 write, background refresh and rate-limit charge started so far has finished. */
   settled(): Promise<void>;
   /** Starts listening; resolves with the base URL, e.g. http://127.0.0.1:4000. */
   listen(): Promise<string>;
@@ -90,6 +93,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     ? new ResponseCache(new TieredKeyValueStore('response:', redis, 8 * 1024 * 1024), cache.log, cache.now)
     : null;
   const log = requestLog({ logger, metrics });
+  // The clients' budgets: the fleet's in Redis, with the cache's URL, prefix and command timeout.
+  const { rateLimits } = config;
+  const rateLimiter = new RateLimiter({
+    budgets: perMinuteBudgets({ requests: rateLimits.requestsPerMinute, cost: rateLimits.costPerMinute, registrations: rateLimits.apqRegistrationsPerMinute }),
+    redis: config.cache.redisUrl ? { url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs } : null,
+    now: deps.now ?? Date.now,
+    logger,
+  });
 
   const endpoints = {} as Record<Frontend, GraphQLEndpoint>;
   const playgrounds: Partial<Record<Frontend, ReturnType<typeof createPlaygroundPage>>> = {};
@@ -121,6 +132,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         trusted,
         limits: config.limits,
         resources: config.resources,
+        rateLimits: { limiter: rateLimiter, apqMaxBytes: rateLimits.apqMaxBytes },
       }),
       createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend], maxDownstreamKeys: config.resources.maxDownstreamKeys }),
       admit: admission({ frontend, trusted, mode: config.trustedDocuments.mode, maxTokens: config.limits.maxTokens, logger, metrics }),
@@ -128,6 +140,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       logger,
       maxBodyBytes: config.maxBodyBytes,
       maxResponseBytes: config.resources.maxResponseBytes,
+      trustProxyHops: config.trustProxyHops,
+      chargeUncounted: (client) => void rateLimiter.consume(client, { requests: 1, cost: 0 }),
     });
     if (config.playground) {
       playgrounds[frontend] = createPlaygroundPage({
@@ -153,7 +167,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     downstream,
     metrics,
     cache,
-    settled: () => cache.drain(),
+    rateLimiter,
+    settled: async () => {
+      await Promise.all([cache.drain(), rateLimiter.settled()]);
+    },
     clearLocalCaches() {
       cache.l1.clear();
       persistedQueries.clear();
@@ -182,6 +199,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       await Promise.all(FRONTENDS.map((f) => endpoints[f].stop()));
       await downstream.close();
       await cache.close();
+      rateLimiter.close();
     },
   };
 }

@@ -15,6 +15,7 @@ import { createCommands } from '../domain/commands';
 import { KeyBudget } from '../domain/keyBudget';
 import { createLoaders } from '../domain/loaders';
 import { localeFromAcceptLanguage } from '../domain/locale';
+import type { Viewer } from '../domain/viewer';
 import type { Downstream } from '../downstream';
 import type { Authenticate } from './auth';
 import type { OperationContext, RequestRecord } from './requestContext';
@@ -35,15 +36,22 @@ export interface RequestIdentity {
   requestId: string;
   authorization: string | undefined;
   acceptLanguage: string | undefined;
+  /** Where the request comes from (http/clientAddress.ts): the client of an anonymous request. */
+  clientAddress: string;
   record: RequestRecord;
 }
 
 export type CreateContext = (request: RequestIdentity) => Promise<OperationContext>;
 
+/** Whose budgets a request spends: its verified user's when signed in, else its address's. */
+export function clientKey(viewer: Viewer | null, clientAddress: string): string {
+  return viewer ? `user:${viewer.userId}` : `ip:${clientAddress}`;
+}
+
 /** Verifies the bearer token (a bad one rejects with UNAUTHENTICATED) and builds the context. */
 export function contextFactory(options: ContextOptions): CreateContext {
   const { frontend, authenticate, downstream, cache, maxPageSize, maxDownstreamKeys } = options;
-  return async ({ requestId, authorization, acceptLanguage, record }) => {
+  return async ({ requestId, authorization, acceptLanguage, clientAddress, record }) => {
     const viewer = await authenticate(authorization);
     const scheduler = new BatchScheduler();
     const session = new CacheSession(cache, record, scheduler);
@@ -57,6 +65,7 @@ export function contextFactory(options: ContextOptions): CreateContext {
       maxPageSize,
       session,
       record,
+      client: clientKey(viewer, clientAddress),
     };
   };
 }

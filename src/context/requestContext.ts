@@ -36,6 +36,8 @@ export interface OperationContext extends RequestContext {
   session: CacheSession;
   /** What this request did, for its log line (shared by reference: Apollo may copy the context). */
   record: RequestRecord;
+  /** Whose budgets the request spends (rate limits): `user:<id>` when signed in, else `ip:<address>`. */
+  client: string;
 }
 
 /** What a request did, filled in as it goes (the transport counts its downstream calls), read by its log line. */
@@ -48,4 +50,6 @@ export interface RequestRecord extends CallTrace {
   trustedDocument?: string;
   /** The operation's estimated cost (graphql/operationCost.ts), once it is resolved. */
   cost?: number;
+  /** Set once the request is charged to its client's budgets, so the endpoint charges the others exactly once. */
+  rateLimitCharged?: boolean;
 }

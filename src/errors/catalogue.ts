@@ -31,6 +31,13 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** The HTTP request itself is unusable (malformed JSON body, body too large). */
   BAD_REQUEST: 'BAD_REQUEST',
+  /**
+   * The client is over one of its budgets (requests, estimated cost or
+   * persisted-query registrations per minute): HTTP 429 with Retry-After, and
+   * `extensions.limit`, `extensions.value`, `extensions.retryAfterSeconds`.
+   * Like every code here, never reused or renamed.
+   */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** Anything unexpected; details go to the log, never to the client. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /**

@@ -18,6 +18,7 @@ import { compiledExecutor } from './compiledExecutor';
 import { DocumentStore } from './documentStore';
 import { errorMasking } from './errorMasking';
 import { gatewayPlugins } from './plugins';
+import type { RateLimitPluginOptions } from './plugins/rateLimitPlugin';
 import type { TrustedDocuments } from './trustedDocuments';
 
 export interface PipelineOptions {
@@ -35,6 +36,8 @@ export interface PipelineOptions {
   trusted: TrustedDocuments;
   limits: OperationLimits;
   resources: ResourceLimits;
+  /** The clients' budgets and the cap on persisted-query registrations. */
+  rateLimits: RateLimitPluginOptions;
 }
 
 /** Builds and starts the pipeline; `stop()` it when the gateway closes. */
@@ -63,6 +66,7 @@ export async function createPipeline(options: PipelineOptions): Promise<ApolloSe
       exposeCacheStats: !options.production,
       hideFieldSuggestions: options.production,
       limits: options.limits,
+      rateLimits: options.rateLimits,
     }),
     ...errorMasking({ production: options.production, logger: options.logger }),
   });

@@ -8,9 +8,12 @@
  * already implements GraphQL over HTTP. What this file adds is what the
  * integration leaves to us: answering methods other than GET/POST with 405,
  * reading the body (body.ts), building the request's context
- * (context/createContext.ts), the headers a shared cache needs, and one log
- * line per request (requestLog.ts). Errors written here use the media type
- * the client's Accept prefers, as Apollo does for results.
+ * (context/createContext.ts) with the client's address (clientAddress.ts),
+ * the headers a shared cache needs, one log line per request (requestLog.ts),
+ * and one charge to the client's budgets for a request Apollo never
+ * executed (executed ones are charged by graphql/plugins/rateLimitPlugin.ts).
+ * Errors written here use the media type the client's Accept prefers, as
+ * Apollo does for results.
  *
  * Both endpoints pass every MUST of the graphql-http audit
  * (test/graphqlHttpAudit.test.ts lists the SHOULD/MAY left failing, and why).
@@ -18,12 +21,13 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Frontend } from '../config';
-import type { CreateContext } from '../context/createContext';
+import { clientKey, type CreateContext } from '../context/createContext';
 import type { OperationContext, RequestRecord } from '../context/requestContext';
 import { ErrorCode } from '../errors/catalogue';
 import type { Logger } from '../logging/logger';
 import type { Admit } from './admission';
 import { readBody } from './body';
+import { clientAddress } from './clientAddress';
 import type { RequestLog } from './requestLog';
 import { writeError } from './responses';
 
@@ -41,6 +45,10 @@ export interface GraphQLEndpointOptions {
   maxBodyBytes: number;
   /** Largest response body, in bytes: a larger result is replaced by a RESOURCE_LIMIT_EXCEEDED error. */
   maxResponseBytes: number;
+  /** Proxies in front whose X-Forwarded-For entries are believed (TRUST_PROXY); 0 = none. */
+  trustProxyHops: number;
+  /** Charges one request, costing nothing, to a client whose request was refused before execution (rate limits). */
+  chargeUncounted?: (client: string) => void;
 }
 
 export interface GraphQLEndpoint {
@@ -52,7 +60,7 @@ export interface GraphQLEndpoint {
 const ALLOWED_METHODS = 'GET, POST';
 
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLEndpoint {
-  const { frontend, pipeline, createContext, admit, requestLog, logger, maxBodyBytes, maxResponseBytes } = options;
+  const { frontend, pipeline, createContext, admit, requestLog, logger, maxBodyBytes, maxResponseBytes, trustProxyHops, chargeUncounted } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const started = performance.now();
@@ -61,6 +69,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
     let context = null as OperationContext | null;
     let status = 500;
     const accept = req.headers.accept;
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxyHops);
     try {
       const method = req.method ?? 'GET';
       if (method !== 'GET' && method !== 'POST') {
@@ -93,6 +102,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
             requestId,
             authorization: req.headers.authorization,
             acceptLanguage: req.headers['accept-language'],
+            clientAddress: address,
             record,
           })),
       });
@@ -121,6 +131,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
       if (!res.headersSent) writeError(res, 500, 'Internal server error.', ErrorCode.INTERNAL_SERVER_ERROR, accept);
       else res.destroy();
     } finally {
+      if (!record.rateLimitCharged) chargeUncounted?.(context?.client ?? clientKey(null, address));
       requestLog({ requestId, frontend, status, ms: performance.now() - started, record, session: context?.session ?? null });
     }
   }

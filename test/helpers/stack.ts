@@ -3,7 +3,16 @@
  * gateway pointed at them, over real HTTP. Nothing is mocked.
  */
 import { request } from 'undici';
-import { DEFAULT_CACHE, DEFAULT_DOWNSTREAM, DEFAULT_LIMITS, DEFAULT_RESOURCES, DEVELOPMENT_JWT_SECRET, defaultOperationsDir, type GatewayConfig } from '../../src/config';
+import {
+  DEFAULT_CACHE,
+  DEFAULT_DOWNSTREAM,
+  DEFAULT_LIMITS,
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_RESOURCES,
+  DEVELOPMENT_JWT_SECRET,
+  defaultOperationsDir,
+  type GatewayConfig,
+} from '../../src/config';
 import { startDemoServices, type DemoKnobs, type DemoServices } from '../../src/demo';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { Logger } from '../../src/logging/logger';
@@ -19,6 +28,9 @@ export function testConfig(services: ServiceUrls, overrides: Partial<GatewayConf
     downstream: { ...DEFAULT_DOWNSTREAM },
     cache: { ...DEFAULT_CACHE },
     auth: { jwtSecret: TEST_JWT_SECRET, usingDevelopmentSecret: false },
+    // Request and cost budgets off, as by default; the registrations budget at its default.
+    rateLimits: { ...DEFAULT_RATE_LIMITS },
+    trustProxyHops: 0,
     production: false,
     introspection: true,
     playground: true,

@@ -16,13 +16,21 @@
  * 4. `operationLimitsPlugin` refuses a document over its limits, and records
  *    the operation's estimated cost, before anything that acts on the
  *    operation: the budgets that charge that cost, the response cache, and
- *    execution (Apollo registers an APQ document only after these hooks).
- * 5. `responseCachePlugin` is the only plugin that answers before execution
+ *    execution (Apollo registers an APQ document only after these hooks). It
+ *    sets `record.cost` only for an operation it lets through, and before its
+ *    first await: Apollo starts every `didResolveOperation` at once, in this
+ *    order, so the next plugin reads it already set.
+ * 5. `rateLimitPlugin` charges the request to its client's budgets at
+ *    `didResolveOperation` (one request, and the cost the limits recorded:
+ *    none for a refused operation) and refuses it (429) over any of them,
+ *    before the response cache can answer it and before Apollo stores a
+ *    persisted-query registration.
+ * 6. `responseCachePlugin` is the only plugin that answers before execution
  *    (`responseForOperation`). On the way out it stores the result as
  *    executed, before the session plugin adds this request's own extensions
  *    (cache counts, stale-if-error notices), which are never replayed to
  *    another client.
- * 6. `cacheSessionPlugin` comes last on the way out: it flushes the request's
+ * 7. `cacheSessionPlugin` comes last on the way out: it flushes the request's
  *    L2 writes once every plugin that reads the session has run, sets
  *    `Cache-Control` unless a plugin before it (a response-cache hit) did,
  *    and decorates the response with the cache's extensions.
@@ -39,6 +47,7 @@ import { cacheSessionPlugin } from './cacheSessionPlugin';
 import { fieldSuggestionsPlugin } from './fieldSuggestionsPlugin';
 import { operationLimitsPlugin } from './operationLimitsPlugin';
 import { operationRecordPlugin } from './operationRecordPlugin';
+import { rateLimitPlugin, type RateLimitPluginOptions } from './rateLimitPlugin';
 import { responseCachePlugin } from './responseCachePlugin';
 
 export interface GatewayPluginsOptions {
@@ -50,6 +59,8 @@ export interface GatewayPluginsOptions {
   /** No "Did you mean …?" in validation errors (production). */
   hideFieldSuggestions: boolean;
   limits: OperationLimits;
+  /** The clients' budgets (a no-op limiter when every budget is off). */
+  rateLimits: RateLimitPluginOptions;
 }
 
 export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlugin<OperationContext>[] {
@@ -59,6 +70,7 @@ export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlug
     ...(options.hideFieldSuggestions ? [fieldSuggestionsPlugin()] : []),
     operationRecordPlugin(),
     operationLimitsPlugin({ limits: options.limits }),
+    rateLimitPlugin(options.rateLimits),
     ...(options.responses ? [responseCachePlugin({ frontend: options.frontend, responses: options.responses })] : []),
     cacheSessionPlugin({ exposeStats: options.exposeCacheStats }),
   ];
