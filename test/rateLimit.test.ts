@@ -15,6 +15,7 @@ import type { Budget } from '../src/rateLimit/gcra';
 import { MemoryLimiter } from '../src/rateLimit/memoryLimiter';
 import { RedisLimiter } from '../src/rateLimit/redisLimiter';
 import { deleteUnder, keysUnder, PrivateRedis, SHARED_REDIS_URL, testPrefix, waitFor } from './helpers/redis';
+import { operation } from './helpers/contract';
 import { startGateway, TEST_JWT_SECRET, type GatewayUnderTest } from './helpers/stack';
 
 let demo: DemoServices;
@@ -173,6 +174,25 @@ describe('what a request costs', () => {
     expect((await query(gateway)).headers['ratelimit']).toBe('"requests";r=78;t=14, "cost";r=10;t=0');
   });
 
+  it('COST_LIMIT_PER_MINUTE charges each operation its estimated cost: WebProductPage (114) three times in 400, not four', async () => {
+    const gateway = await instance({ prefix: testPrefix('rate-cost-real'), rateLimits: { costPerMinute: 400 }, now: frozenClock().now });
+    const page = operation('WebProductPage');
+    for (let i = 1; i <= 3; i++) {
+      const reply = await post(gateway, { query: page.document, variables: page.variables });
+      expect(reply.status).toBe(200);
+      expect(reply.headers['ratelimit']).toMatch(new RegExp(`^"cost";r=${400 - 114 * i};`));
+    }
+    const refused = await post(gateway, { query: page.document, variables: page.variables });
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', budget: 'cost', limit: 400, value: 456 });
+    // An operation the limits refuse costs nothing: the budget is as it was.
+    let deep = 'id';
+    for (let i = 0; i < 7; i++) deep = `id recommendations(first: 8) { ${deep} }`;
+    expect((await post(gateway, { query: `{ product(id: "p-0001") { ${deep} } }` })).body.errors?.[0]?.extensions?.rule).toBe('cost');
+    await gateway.gateway.settled();
+    expect((await post(gateway, { query: QUERY })).headers['ratelimit']).toMatch(/^"cost";r=58;/);
+  });
+
   it('a request refused before execution (invalid document, malformed JSON, wrong method) counts as one request and costs nothing', async () => {
     const gateway = await instance({ prefix: testPrefix('rate-refused'), rateLimits: { requestsPerMinute: 4, costPerMinute: 100 }, now: frozenClock().now });
     expect((await post(gateway, { query: '{ noSuchField }' })).status).toBe(400);
@@ -279,7 +299,8 @@ describe('persisted-query registrations', () => {
   it('a registration over APQ_MAX_BYTES is refused (400) and nothing is stored', async () => {
     const prefix = testPrefix('apq-size');
     const gateway = await onRedis(prefix, { apqMaxBytes: 200 });
-    const big = `query Big { ${Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+    // Within every operation limit (one root field, no aliases), only long.
+    const big = `query Big { product(id: "p-0001") { ${'__typename '.repeat(40)} } }`;
     const refused = await register(gateway, big);
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.[0]).toMatchObject({
