@@ -57,6 +57,46 @@ export interface CacheOptions {
   entities: boolean;
 }
 
+/**
+ * The HTTP edge's limits (README: "HTTP limits, CORS and load shedding").
+ * Why these numbers: a client, slow or hostile, holds a socket for seconds at
+ * most, never minutes; and the defaults admit a benchmark of 32 saturating
+ * keep-alive connections and a burst of 300 concurrent requests untouched.
+ */
+export interface HttpOptions {
+  /** Time a client has to send a request's headers (node's `headersTimeout`; 408 after). Default 10000. */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request, headers and body (node's `requestTimeout`): the backstop of every path. Default 30000. */
+  requestTimeoutMs: number;
+  /** Time a GraphQL POST body has to arrive, from the request's start (408 BAD_REQUEST, connection closed). Default 10000. */
+  bodyTimeoutMs: number;
+  /** Largest request head: request line and headers, in bytes (node's `maxHeaderSize`; 431 above). Default 16384. */
+  maxHeaderBytes: number;
+  /** Open connections; node drops (closes at once) each one above it. 0 = no cap. Default 512. */
+  maxConnections: number;
+  /** How long an idle keep-alive connection stays open. Default 65000 (above a load balancer's usual 60 s). */
+  keepAliveTimeoutMs: number;
+  /** Exact origins allowed cross-origin access, per frontend; empty = none. Default none. */
+  corsOrigins: Record<Frontend, readonly string[]>;
+  /** `Access-Control-Max-Age` of preflight answers, in seconds. Default 600. */
+  corsMaxAgeS: number;
+  shedding: SheddingOptions;
+}
+
+/** When new GraphQL requests are refused with 503 OVERLOADED at once (src/http/loadShedding.ts). */
+export interface SheddingOptions {
+  /** GraphQL requests in flight (both frontends) above which new ones are shed. 0 = no bound. Default 400. */
+  maxInFlight: number;
+  /** Event-loop delay above which new requests are shed, in ms. 0 = no bound. Default 1000. */
+  maxEventLoopDelayMs: number;
+  /** The delay is the largest lag sampled in this many ms: after a stall, shedding lasts this long. Default 1000. */
+  eventLoopWindowMs: number;
+  /** `Retry-After` of a shed request, in seconds. Default 1. */
+  retryAfterS: number;
+  /** `/readyz` answers 503 once shedding has lasted this many ms without a break; 0 = never. Default 0. */
+  unreadyAfterMs: number;
+}
+
 export interface GatewayConfig {
   /** HTTP port; 0 picks a free one. Default 4000. */
   port: number;
@@ -81,6 +121,8 @@ export interface GatewayConfig {
   maxPageSize: Record<Frontend, number>;
   /** Directory holding the contract operations shown in the playground. */
   operationsDir: string;
+  /** Slow-client deadlines, head size, connection cap, keep-alive, CORS, load shedding. Default DEFAULT_HTTP. */
+  http: HttpOptions;
 }
 
 /** Known only so `npm run token` and the demo shop work with nothing configured. */
@@ -103,6 +145,26 @@ export const DEFAULT_DOWNSTREAM: DownstreamOptions = {
   maxResponseBytes: 8 * 1024 * 1024,
   circuitThreshold: 5,
   circuitCooldownMs: 5000,
+};
+
+export const DEFAULT_SHEDDING: SheddingOptions = {
+  maxInFlight: 400,
+  maxEventLoopDelayMs: 1000,
+  eventLoopWindowMs: 1000,
+  retryAfterS: 1,
+  unreadyAfterMs: 0,
+};
+
+export const DEFAULT_HTTP: HttpOptions = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  bodyTimeoutMs: 10_000,
+  maxHeaderBytes: 16 * 1024,
+  maxConnections: 512,
+  keepAliveTimeoutMs: 65_000,
+  corsOrigins: { web: [], mobile: [] },
+  corsMaxAgeS: 600,
+  shedding: DEFAULT_SHEDDING,
 };
 
 const ENV_BY_SERVICE: Record<ServiceName, string> = {
@@ -144,6 +206,60 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
     throw new Error(`${name} must be a non-negative integer; received ${JSON.stringify(raw)}.`);
   }
   return value;
+}
+
+/**
+ * A comma list of exact origins (`https://shop.example.com,http://localhost:3000`),
+ * each as a browser sends it in `Origin`: scheme, host, port only, lowercase.
+ */
+export function originList(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    let origin: string | null = null;
+    try {
+      origin = new URL(entry).origin;
+    } catch {
+      // reported below
+    }
+    if (origin !== entry || !/^https?:/.test(entry) || entry.includes('*')) {
+      throw new Error(
+        `${name} takes exact origins (scheme://host[:port], no path, no wildcard); received ${JSON.stringify(entry)}` +
+          `${origin && origin !== 'null' ? `; did you mean ${origin}?` : '.'}`,
+      );
+    }
+    return entry;
+  });
+}
+
+function httpOptions(env: NodeJS.ProcessEnv): HttpOptions {
+  const d = DEFAULT_HTTP;
+  const s = DEFAULT_SHEDDING;
+  const options: HttpOptions = {
+    headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', d.headersTimeoutMs),
+    requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs),
+    bodyTimeoutMs: integer(env, 'BODY_TIMEOUT_MS', d.bodyTimeoutMs),
+    maxHeaderBytes: integer(env, 'MAX_HEADER_BYTES', d.maxHeaderBytes),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', d.maxConnections),
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', d.keepAliveTimeoutMs),
+    corsOrigins: { web: originList(env, 'CORS_ORIGINS_WEB'), mobile: originList(env, 'CORS_ORIGINS_MOBILE') },
+    corsMaxAgeS: integer(env, 'CORS_MAX_AGE_S', d.corsMaxAgeS),
+    shedding: {
+      maxInFlight: integer(env, 'SHED_MAX_IN_FLIGHT', s.maxInFlight),
+      maxEventLoopDelayMs: integer(env, 'SHED_EVENT_LOOP_DELAY_MS', s.maxEventLoopDelayMs),
+      eventLoopWindowMs: integer(env, 'SHED_EVENT_LOOP_WINDOW_MS', s.eventLoopWindowMs),
+      retryAfterS: integer(env, 'SHED_RETRY_AFTER_S', s.retryAfterS),
+      unreadyAfterMs: integer(env, 'SHED_UNREADY_AFTER_MS', s.unreadyAfterMs),
+    },
+  };
+  // node refuses a headers timeout above the request timeout (0 turns the request timeout off).
+  if (options.requestTimeoutMs > 0 && options.headersTimeoutMs > options.requestTimeoutMs) {
+    throw new Error(
+      `HTTP_HEADERS_TIMEOUT_MS must be at most HTTP_REQUEST_TIMEOUT_MS (${options.requestTimeoutMs}); received ${options.headersTimeoutMs}.`,
+    );
+  }
+  if (options.maxHeaderBytes === 0) throw new Error('MAX_HEADER_BYTES must be a positive integer; received 0.');
+  return options;
 }
 
 function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -198,6 +314,7 @@ export function loadConfig(
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024),
     maxPageSize: { web: 100, mobile: 20 },
     operationsDir: env.OPERATIONS_DIR || defaultOperationsDir(),
+    http: httpOptions(env),
   };
 }
 

@@ -11,7 +11,7 @@
  * Everything a gateway holds is made here and passed down: no module keeps
  * state of its own, so two gateways in one process never share anything.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EntityCache } from './cache/entityCache';
 import { TieredKeyValueStore } from './cache/keyValueStore';
@@ -23,12 +23,15 @@ import { contextFactory } from './context/createContext';
 import { developmentToken } from './context/developmentToken';
 import { createDownstream, type Downstream } from './downstream';
 import { createPipeline } from './graphql/pipeline';
+import { createCors } from './http/cors';
 import { createGraphQLEndpoint, type GraphQLEndpoint } from './http/graphqlEndpoint';
+import { createLoadShedder } from './http/loadShedding';
 import { Metrics } from './http/metrics';
 import { loadContractOperations } from './http/operations';
 import { createPlaygroundPage } from './http/playground';
 import { requestLog } from './http/requestLog';
 import { createRouter } from './http/server';
+import { createHttpServer } from './http/serverLimits';
 import { createLogger, type Logger } from './logging/logger';
 import { buildSchema } from './resolvers';
 
@@ -88,6 +91,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     ? new ResponseCache(new TieredKeyValueStore('response:', redis, 8 * 1024 * 1024), cache.log, cache.now)
     : null;
   const log = requestLog({ logger, metrics });
+  // One for both frontends: in-flight requests and the event loop are the process's.
+  const shedder = createLoadShedder(config.http.shedding);
 
   const endpoints = {} as Record<Frontend, GraphQLEndpoint>;
   const playgrounds: Partial<Record<Frontend, ReturnType<typeof createPlaygroundPage>>> = {};
@@ -111,6 +116,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       requestLog: log,
       logger,
       maxBodyBytes: config.maxBodyBytes,
+      bodyTimeoutMs: config.http.bodyTimeoutMs,
+      shedder,
     });
     if (config.playground) {
       playgrounds[frontend] = createPlaygroundPage({
@@ -122,8 +129,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     }
   }
 
-  const server: Server = createServer(createRouter({ endpoints, playgrounds, downstream, metrics, redis }));
-  server.keepAliveTimeout = 65_000;
+  const cors = createCors({ origins: config.http.corsOrigins, maxAgeS: config.http.corsMaxAgeS });
+  const handler = createRouter({ endpoints, playgrounds, downstream, metrics, redis, cors, shedder });
+  const server: Server = createHttpServer({ handler, limits: config.http, logger });
   let url = '';
 
   return {
@@ -158,6 +166,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      shedder.stop();
       await Promise.all(FRONTENDS.map((f) => endpoints[f].stop()));
       await downstream.close();
       await cache.close();

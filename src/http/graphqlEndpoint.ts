@@ -6,8 +6,9 @@
  * Why no framework: the gateway's HTTP surface is small (two GraphQL paths,
  * health, metrics, the playground), and Apollo's `executeHTTPGraphQLRequest`
  * already implements GraphQL over HTTP. What this file adds is what the
- * integration leaves to us: answering methods other than GET/POST with 405,
- * reading the body (body.ts), building the request's context
+ * integration leaves to us: refusing requests at once while the gateway is
+ * overloaded (loadShedding.ts), answering methods other than GET/POST with 405,
+ * reading the body (body.ts, bounded in size and time), building the request's context
  * (context/createContext.ts), the headers a shared cache needs, and one log
  * line per request (requestLog.ts). Errors written here use the media type
  * the client's Accept prefers, as Apollo does for results.
@@ -23,8 +24,9 @@ import type { OperationContext, RequestRecord } from '../context/requestContext'
 import { ErrorCode } from '../errors/catalogue';
 import type { Logger } from '../logging/logger';
 import { readBody } from './body';
+import type { LoadShedder } from './loadShedding';
 import type { RequestLog } from './requestLog';
-import { writeError } from './responses';
+import { appendVary, closeAfterResponse, writeError } from './responses';
 
 export interface GraphQLEndpointOptions {
   frontend: Frontend;
@@ -36,6 +38,10 @@ export interface GraphQLEndpointOptions {
   logger: Logger;
   /** Largest POST body accepted, in bytes (413 above). */
   maxBodyBytes: number;
+  /** Time the whole POST body may take from the request's start (408 after, connection closed); 0 = none. */
+  bodyTimeoutMs: number;
+  /** Shared by both frontends' endpoints: refuses requests at once (503) when the gateway is overloaded. */
+  shedder: LoadShedder;
 }
 
 export interface GraphQLEndpoint {
@@ -47,7 +53,7 @@ export interface GraphQLEndpoint {
 const ALLOWED_METHODS = 'GET, POST';
 
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLEndpoint {
-  const { frontend, pipeline, createContext, requestLog, logger, maxBodyBytes } = options;
+  const { frontend, pipeline, createContext, requestLog, logger, maxBodyBytes, bodyTimeoutMs, shedder } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const started = performance.now();
@@ -56,7 +62,15 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
     let context = null as OperationContext | null;
     let status = 500;
     const accept = req.headers.accept;
+    // Before anything is read: a shed request costs the gateway nothing but this answer.
+    const admission = shedder.admit();
     try {
+      if (!admission.admitted) {
+        status = 503;
+        res.setHeader('retry-after', String(admission.retryAfterS));
+        writeError(res, status, admission.message, ErrorCode.OVERLOADED, accept);
+        return;
+      }
       const method = req.method ?? 'GET';
       if (method !== 'GET' && method !== 'POST') {
         // Answered before Apollo: its CSRF check would otherwise turn e.g. a bare
@@ -66,9 +80,10 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
         writeError(res, status, `GraphQL over HTTP accepts ${ALLOWED_METHODS}; received ${method}.`, ErrorCode.BAD_REQUEST, accept);
         return;
       }
-      const body = method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
+      const body = method === 'POST' ? await readBody(req, { maxBytes: maxBodyBytes, timeoutMs: bodyTimeoutMs }) : undefined;
       if (body && 'error' in body) {
         status = body.status;
+        if (body.close) closeAfterResponse(res);
         writeError(res, status, body.error, ErrorCode.BAD_REQUEST, accept);
         return;
       }
@@ -90,7 +105,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
       if (context?.viewer) res.setHeader('cache-control', 'private, no-store');
       // What a shared cache must key on: money is formatted per Accept-Language, the
       // media type follows Accept, and a token changes the answer.
-      res.setHeader('vary', 'Accept, Accept-Language, Authorization');
+      appendVary(res, 'Accept, Accept-Language, Authorization');
       res.statusCode = status;
       if (response.body.kind === 'complete') {
         res.end(response.body.string);
@@ -103,6 +118,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
       if (!res.headersSent) writeError(res, 500, 'Internal server error.', ErrorCode.INTERNAL_SERVER_ERROR, accept);
       else res.destroy();
     } finally {
+      if (admission.admitted) admission.release();
       requestLog({ requestId, frontend, status, ms: performance.now() - started, record, session: context?.session ?? null });
     }
   }

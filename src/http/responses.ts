@@ -19,3 +19,15 @@ export function writeError(res: ServerResponse, status: number, message: string,
   res.writeHead(status, { 'content-type': errorContentType(accept), 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
+
+/** Adds to the response's `Vary` instead of replacing what an earlier step put there. */
+export function appendVary(res: ServerResponse, value: string): void {
+  const current = res.getHeader('vary');
+  res.setHeader('vary', current ? `${String(current)}, ${value}` : value);
+}
+
+/** Marks the connection for closing once this response is out, and closes it then, whatever the client still sends. */
+export function closeAfterResponse(res: ServerResponse): void {
+  res.setHeader('connection', 'close');
+  res.once('finish', () => res.socket?.destroy());
+}

@@ -3,7 +3,7 @@
  * gateway pointed at them, over real HTTP. Nothing is mocked.
  */
 import { request } from 'undici';
-import { DEFAULT_CACHE, DEFAULT_DOWNSTREAM, DEVELOPMENT_JWT_SECRET, defaultOperationsDir, type GatewayConfig } from '../../src/config';
+import { DEFAULT_CACHE, DEFAULT_DOWNSTREAM, DEFAULT_HTTP, DEVELOPMENT_JWT_SECRET, defaultOperationsDir, type GatewayConfig } from '../../src/config';
 import { startDemoServices, type DemoKnobs, type DemoServices } from '../../src/demo';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { Logger } from '../../src/logging/logger';
@@ -26,6 +26,7 @@ export function testConfig(services: ServiceUrls, overrides: Partial<GatewayConf
     maxBodyBytes: 1024 * 1024,
     maxPageSize: { web: 100, mobile: 20 },
     operationsDir: defaultOperationsDir(),
+    http: { ...DEFAULT_HTTP },
     ...overrides,
   };
 }
