@@ -81,6 +81,12 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
   /** Responses whose body contains `"errors"`. */
   graphqlErrors: number;
+  /** 2xx responses: the requests the gateway admitted (the rest of an overload run is shed). */
+  admitted: number;
+  /** Percentiles of the 2xx responses alone. */
+  admittedLatencyMs: LatencySummary;
+  /** 2xx responses whose body contains `"errors"`. */
+  admittedGraphqlErrors: number;
   /** Connection errors and timeouts (no response at all). */
   connectionErrors: number;
   timeouts: number;
@@ -115,11 +121,31 @@ export function summarize(times: Float64Array): LatencySummary {
   };
 }
 
+/** Response times, in a typed array that doubles when full. */
+class Samples {
+  private times = new Float64Array(16384);
+  count = 0;
+
+  add(ms: number): void {
+    if (this.count === this.times.length) {
+      const grown = new Float64Array(this.times.length * 2);
+      grown.set(this.times);
+      this.times = grown;
+    }
+    this.times[this.count++] = ms;
+  }
+
+  summary(): LatencySummary {
+    return summarize(this.times.subarray(0, this.count));
+  }
+}
+
 export function runLoad(baseUrl: string, rotation: Rotation, connections: number, durationS: number): Promise<LoadResult> {
-  let times = new Float64Array(16384);
-  let responses = 0;
+  const all = new Samples();
+  const admitted = new Samples();
   let non2xx = 0;
   let graphqlErrors = 0;
+  let admittedGraphqlErrors = 0;
   let bytes = 0;
   const statusCodes: Record<string, number> = {};
   const started = process.hrtime.bigint();
@@ -144,8 +170,10 @@ export function runLoad(baseUrl: string, rotation: Rotation, connections: number
               if (next.authorization) req.headers = { ...req.headers, authorization: next.authorization };
               return req;
             },
-            onResponse(_status, body) {
-              if (body.includes('"errors"')) graphqlErrors++;
+            onResponse(status, body) {
+              if (!body.includes('"errors"')) return;
+              graphqlErrors++;
+              if (status >= 200 && status <= 299) admittedGraphqlErrors++;
             },
           },
         ],
@@ -154,31 +182,31 @@ export function runLoad(baseUrl: string, rotation: Rotation, connections: number
         active.delete(instance);
         if (error) return reject(error);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const responses = all.count;
         resolve({
           connections,
           seconds,
           responses,
           reqPerSec: responses / seconds,
-          latencyMs: summarize(times.subarray(0, responses)),
+          latencyMs: all.summary(),
           non2xx,
           statusCodes,
           graphqlErrors,
+          admitted: admitted.count,
+          admittedLatencyMs: admitted.summary(),
+          admittedGraphqlErrors,
           connectionErrors: result.errors,
           timeouts: result.timeouts,
-          meanResponseBytes: responses ? bytes / responses : NaN,
+          meanResponseBytes: all.count ? bytes / all.count : NaN,
         });
       },
     );
     active.add(instance);
     instance.on('response', (_client, statusCode, resBytes, responseTime) => {
-      if (responses === times.length) {
-        const grown = new Float64Array(times.length * 2);
-        grown.set(times);
-        times = grown;
-      }
-      times[responses++] = responseTime;
+      all.add(responseTime);
       bytes += resBytes;
       if (statusCode < 200 || statusCode > 299) non2xx++;
+      else admitted.add(responseTime);
       statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
     });
   });

@@ -12,7 +12,7 @@ import { runLoad, type LoadResult, type Rotation } from './load';
 import { demoRequestCount, diffMetrics, procMemory, resetDemoRequests, resetPeakRss, scrapeMetrics, settle } from './probes';
 import type { GatewayProcess } from './processes';
 
-export type RunKind = 'latency' | 'throughput' | 'reference' | 'soak';
+export type RunKind = 'latency' | 'throughput' | 'reference' | 'soak' | 'overload';
 
 export interface GatewayCosts {
   /** GraphQL requests the gateway finished during the run. */
@@ -43,7 +43,7 @@ export interface GatewayCosts {
 
 export interface RunRecord {
   operation: string;
-  scenario: 'cold' | 'warm' | 'cached' | 'bare';
+  scenario: 'cold' | 'warm' | 'cached' | 'overload' | 'bare';
   kind: RunKind;
   connections: number;
   durationS: number;

@@ -181,13 +181,17 @@ export async function startDemo(root: string, latencyMs: number): Promise<DemoPr
   return { proc, urls };
 }
 
-export type Scenario = 'cold' | 'warm' | 'cached';
+export type Scenario = 'cold' | 'warm' | 'cached' | 'overload';
 
-/** Cache switches per scenario: cold = nothing cached, warm = entity cache, cached = entity + response cache. */
+/**
+ * Cache switches per scenario: cold = nothing cached, warm = entity cache, cached = entity + response
+ * cache; overload = the cold gateway (its shedding bound is given by the caller; overload.ts says why cold).
+ */
 export const SCENARIO_ENV: Record<Scenario, { ENTITY_CACHE: string; RESPONSE_CACHE: string }> = {
   cold: { ENTITY_CACHE: 'false', RESPONSE_CACHE: 'false' },
   warm: { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
   cached: { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'true' },
+  overload: { ENTITY_CACHE: 'false', RESPONSE_CACHE: 'false' },
 };
 
 export interface GatewayProcess {
@@ -199,7 +203,8 @@ export interface GatewayProcess {
 /** The V8 old-space budget of the gateway, in MB: the default of `npm start`, or GATEWAY_HEAP_MB. */
 export const GATEWAY_HEAP_MB = process.env.GATEWAY_HEAP_MB || '192';
 
-export async function startGateway(root: string, scenario: Scenario, services: ServiceUrls, cachePrefix: string): Promise<GatewayProcess> {
+/** `extraEnv`: settings of this scenario only (e.g. the overload run's SHED_MAX_IN_FLIGHT). */
+export async function startGateway(root: string, scenario: Scenario, services: ServiceUrls, cachePrefix: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
   const script = compiled(root, 'src/main.js');
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -215,6 +220,7 @@ export async function startGateway(root: string, scenario: Scenario, services: S
     ORDERS_URL: services.orders,
     RECOMMENDATIONS_URL: services.recommendations,
     ...SCENARIO_ENV[scenario],
+    ...extraEnv,
   };
   if (process.env.REDIS_URL) {
     env.REDIS_URL = process.env.REDIS_URL;

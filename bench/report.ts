@@ -14,6 +14,7 @@ import { describeMachine } from './machine';
 import type { RunRecord } from './measure';
 import { RSS_LIMIT_MB, type SoakResult } from './memory';
 import type { OperationSpec } from './operations';
+import { overloadTable, overloadTargets, type OverloadResult } from './overload';
 
 export interface OperationResult {
   name: string;
@@ -54,6 +55,8 @@ export interface BenchResults {
   coldInputs: { products: number; categories: number; searchWords: number; users: number; excluded: unknown };
   operations: OperationResult[];
   soaks: SoakResult[];
+  /** The overload scenario (overload.ts); its 503s are its own, not counted by the errors target. */
+  overload: OverloadResult | null;
   targets: Target[];
 }
 
@@ -84,7 +87,7 @@ function allRuns(results: Pick<BenchResults, 'operations' | 'soaks'>): RunRecord
   return runs;
 }
 
-export function evaluateTargets(results: Pick<BenchResults, 'operations' | 'soaks'>): Target[] {
+export function evaluateTargets(results: Pick<BenchResults, 'operations' | 'soaks' | 'overload'>): Target[] {
   const targets: Target[] = [];
   for (const op of results.operations) {
     const latency = op.runs.coldLatency;
@@ -136,6 +139,7 @@ export function evaluateTargets(results: Pick<BenchResults, 'operations' | 'soak
       line: `${mark(pass)}  memory growth (${s.scenario} gateway): ${f(s.growthMB)} MB between soak runs ≤ ${f(s.growthLimitMB)} MB (5 % or 8 MB, whichever is larger; ${f(s.rssAfterFirstMB)} → ${f(s.rssAfterSecondMB)} MB)`,
     });
   }
+  if (results.overload) targets.push(...overloadTargets(results.overload));
   const runs = allRuns(results);
   const sum = (pick: (r: RunRecord) => number) => runs.reduce((s, r) => s + pick(r), 0);
   const non2xx = sum((r) => r.load.non2xx);
@@ -207,6 +211,7 @@ export function tables(results: BenchResults): string {
       });
     }
   }
+  if (results.overload) lines.push('', overloadTable(results.overload));
   return `${lines.join('\n')}\n`;
 }
 

@@ -8,7 +8,9 @@
  *    bare node:http reference answering the same bytes; then the memory soak;
  * 4. cached gateway (entity + response cache): per operation a throughput
  *    run; then the memory soak;
- * 5. report: JSON with every number, markdown table, PASS/FAIL target lines.
+ * 5. overload (overload.ts): a cold gateway with SHED_MAX_IN_FLIGHT = --connections
+ *    at saturation and at 4× that load, and a default-bounds gateway at 4×;
+ * 6. report: JSON with every number, markdown table, PASS/FAIL target lines.
  *
  * Why one gateway per scenario: the cache switches are start-up settings,
  * and each scenario must start from an empty cache. Why it always exits 0
@@ -25,6 +27,7 @@ import { stopActiveLoads, type Rotation } from './load';
 import { describeMachine, machineInfo } from './machine';
 import { measureGatewayRun, measureReferenceRun, progressLine } from './measure';
 import { soak, type SoakResult } from './memory';
+import { measureOverload, OVERLOAD_FACTOR, type OverloadResult } from './overload';
 import { loadOperations, type OperationSpec } from './operations';
 import { startBareServer, startDemo, startGateway, stopAll, stopProcess, type DemoProcess, type GatewayProcess, type Scenario } from './processes';
 import { evaluateTargets, markdown, operationResult, tables, updateReadme, writeOutputs, type BenchResults, type OperationResult } from './report';
@@ -46,11 +49,12 @@ interface Context {
   results: Map<string, OperationResult>;
   coldRotations: Map<string, Rotation>;
   soaks: SoakResult[];
+  overload: OverloadResult | null;
   tmp: string;
 }
 
-async function withGateway(ctx: Context, scenario: Scenario, body: (gw: GatewayProcess) => Promise<void>): Promise<void> {
-  const gw = await startGateway(ctx.root, scenario, ctx.demo.urls, ctx.cachePrefix);
+async function withGateway(ctx: Context, scenario: Scenario, body: (gw: GatewayProcess) => Promise<void>, extraEnv: NodeJS.ProcessEnv = {}): Promise<void> {
+  const gw = await startGateway(ctx.root, scenario, ctx.demo.urls, ctx.cachePrefix, extraEnv);
   log(`  gateway pid ${gw.proc.pid} at ${gw.url} (${scenario})`);
   try {
     await body(gw);
@@ -118,6 +122,35 @@ async function cachedPhase(ctx: Context, scenario: 'warm' | 'cached'): Promise<v
   });
 }
 
+/** The first benchmarked operation (WebProductPage by default) at saturation and at 4× it. */
+async function overloadPhase(ctx: Context): Promise<void> {
+  const { options, demo } = ctx;
+  const op = ctx.ops[0] as OperationSpec;
+  const rotation = ctx.coldRotations.get(op.name) as Rotation;
+  const overloadConnections = options.connections * OVERLOAD_FACTOR;
+  phase(`overload: cold gateway, SHED_MAX_IN_FLIGHT=${options.connections}, ${op.name} at ${options.connections} then ${overloadConnections} connections, arguments rotate`);
+  await withGateway(
+    ctx,
+    'overload',
+    async (gw) => {
+      warn(await warmUp(gw.url, rotation, 20), `${op.name} overload warm-up`);
+      const result = await measureOverload(gw, demo.urls.catalog, op.name, rotation, options.connections, options.durationS);
+      log(progressLine(result.saturation));
+      log(progressLine(result.overload));
+      log(`  admitted ${result.overload.load.admitted}, shed ${result.overload.load.statusCodes['503'] ?? 0}; gateway ${result.alive ? 'alive' : 'DOWN'}; /readyz recovered ${result.recoveredAfterMs === null ? 'NOT' : `after ${result.recoveredAfterMs.toFixed(0)} ms`}`);
+      ctx.overload = result;
+    },
+    { SHED_MAX_IN_FLIGHT: String(options.connections) },
+  );
+  log('  the same 4× load on a gateway with the default bounds (nothing shed):');
+  await withGateway(ctx, 'overload', async (gw) => {
+    warn(await warmUp(gw.url, rotation, 20), `${op.name} overload warm-up`);
+    const unbounded = await measureGatewayRun(gw, demo.urls.catalog, op.name, 'overload', rotation, overloadConnections, options.durationS);
+    log(progressLine(unbounded));
+    if (ctx.overload) ctx.overload.unbounded = unbounded;
+  });
+}
+
 async function main(): Promise<void> {
   let options: BenchOptions;
   try {
@@ -165,18 +198,21 @@ async function main(): Promise<void> {
       results: new Map(ops.map((op) => [op.name, operationResult(op, options.latencyMs)])),
       coldRotations: new Map(ops.map((op) => [op.name, coldRotation(op, inputs)])),
       soaks: [],
+      overload: null,
       tmp,
     };
 
     await coldPhase(ctx);
     await cachedPhase(ctx, 'warm');
     await cachedPhase(ctx, 'cached');
+    await overloadPhase(ctx);
     await stopProcess(demo.proc);
 
     const finishedAt = new Date();
     const partial = {
       operations: [...ctx.results.values()],
       soaks: ctx.soaks,
+      overload: ctx.overload,
     };
     const results: BenchResults = {
       startedAt: startedAt.toISOString(),

@@ -11,7 +11,7 @@
  * Everything a gateway holds is made here and passed down: no module keeps
  * state of its own, so two gateways in one process never share anything.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EntityCache } from './cache/entityCache';
 import { TieredKeyValueStore } from './cache/keyValueStore';
@@ -25,12 +25,15 @@ import { createDownstream, type Downstream } from './downstream';
 import { createPipeline } from './graphql/pipeline';
 import { TrustedDocuments } from './graphql/trustedDocuments';
 import { admission } from './http/admission';
+import { createCors } from './http/cors';
 import { createGraphQLEndpoint, type GraphQLEndpoint } from './http/graphqlEndpoint';
+import { createLoadShedder } from './http/loadShedding';
 import { Metrics } from './http/metrics';
 import { loadContractOperations } from './http/operations';
 import { createPlaygroundPage } from './http/playground';
 import { requestLog } from './http/requestLog';
 import { createRouter } from './http/server';
+import { createHttpServer } from './http/serverLimits';
 import { createLogger, type Logger } from './logging/logger';
 import { perMinuteBudgets, RateLimiter } from './rateLimit/limiter';
 import { buildSchema } from './resolvers';
@@ -101,6 +104,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     now: deps.now ?? Date.now,
     logger,
   });
+  // One for both frontends: in-flight requests and the event loop are the process's.
+  const shedder = createLoadShedder(config.http.shedding);
 
   const endpoints = {} as Record<Frontend, GraphQLEndpoint>;
   const playgrounds: Partial<Record<Frontend, ReturnType<typeof createPlaygroundPage>>> = {};
@@ -142,6 +147,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       maxResponseBytes: config.resources.maxResponseBytes,
       trustProxyHops: config.trustProxyHops,
       chargeUncounted: (client) => void rateLimiter.consume(client, { requests: 1, cost: 0 }),
+      bodyTimeoutMs: config.http.bodyTimeoutMs,
+      shedder,
     });
     if (config.playground) {
       playgrounds[frontend] = createPlaygroundPage({
@@ -157,8 +164,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     'trusted documents loaded',
   );
 
-  const server: Server = createServer(createRouter({ endpoints, playgrounds, downstream, metrics, redis }));
-  server.keepAliveTimeout = 65_000;
+  const cors = createCors({ origins: config.http.corsOrigins, maxAgeS: config.http.corsMaxAgeS });
+  const handler = createRouter({ endpoints, playgrounds, downstream, metrics, redis, cors, shedder });
+  const server: Server = createHttpServer({ handler, limits: config.http, logger });
   let url = '';
 
   return {
@@ -196,6 +204,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      shedder.stop();
       await Promise.all(FRONTENDS.map((f) => endpoints[f].stop()));
       await downstream.close();
       await cache.close();

@@ -29,7 +29,7 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   /** The viewer may not see this data (another user's orders). */
   FORBIDDEN: 'FORBIDDEN',
-  /** The HTTP request itself is unusable (malformed JSON body, body too large). */
+  /** The HTTP request itself is unusable (malformed JSON body, body too large or too slow, headers too large). */
   BAD_REQUEST: 'BAD_REQUEST',
   /**
    * The client is over one of its budgets (requests, estimated cost or
@@ -38,6 +38,11 @@ export const ErrorCode = {
    * Like every code here, never reused or renamed.
    */
   RATE_LIMITED: 'RATE_LIMITED',
+  /**
+   * The gateway is past its bounds (requests in flight, event-loop delay) and refused the request
+   * before reading it (HTTP 503, `Retry-After`): nothing ran, so any request may be retried as is.
+   */
+  OVERLOADED: 'OVERLOADED',
   /** Anything unexpected; details go to the log, never to the client. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /**

@@ -18,6 +18,7 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { TrustedDocumentsMode } from '../config';
 import { ErrorCode } from '../errors/catalogue';
+import type { Refusal } from '../errors/refusal';
 import type { TrustedDocuments, TrustedText } from './trustedDocuments';
 
 /** What a request names its document by. */
@@ -28,15 +29,6 @@ export interface DocumentRequest {
   persistedQueryHash: string | undefined;
 }
 
-/** A request answered before Apollo: status, a stable code, a message stating the rule. */
-export interface Refusal {
-  status: number;
-  code: string;
-  message: string;
-  headers?: Record<string, string>;
-  /** More of `extensions` besides `code` (a limit's rule, limit and value). */
-  extensions?: Record<string, unknown>;
-}
 
 export type Admission =
   | { kind: 'trusted'; text: TrustedText }

@@ -1,7 +1,16 @@
 /**
- * Reads a POST body, bounded: a client never makes the gateway buffer more
- * than `limit` bytes, and a body that says it is larger is refused before a
- * byte of it is read.
+ * Reads a POST body, bounded in size and in time: a client never makes the
+ * gateway buffer more than `maxBytes`, a body that says it is larger is
+ * refused before a byte of it is read, and the whole body must have arrived
+ * within `timeoutMs` of the read's start (the request's start: it is called
+ * as soon as the headers are in).
+ *
+ * Why a deadline of its own: node's `requestTimeout` is the backstop of every
+ * path, but it answers a bare 408; this one answers a GraphQL-shaped error
+ * stating the rule, and it closes the connection, so a client trickling its
+ * body a byte a second holds a socket for `timeoutMs`, not for minutes. A
+ * refused body still being sent (413) is drained until the same deadline,
+ * then the socket is closed as well.
  *
  * JSON is parsed only when the content type says JSON; any other body is
  * handed on as absent, and Apollo answers 400 for a POST without a JSON body,
@@ -9,40 +18,79 @@
  */
 import type { IncomingMessage } from 'node:http';
 
-export type BodyRead = { value: unknown } | { error: string; status: number };
+export interface BodyLimits {
+  /** Largest body accepted, in bytes (413 above). */
+  maxBytes: number;
+  /** Milliseconds the whole body may take to arrive (408 after); 0 = no deadline. */
+  timeoutMs: number;
+}
 
-export function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+/** The parsed body, or the error to answer; `close` when the connection must not be reused. */
+export type BodyRead = { value: unknown } | { error: string; status: number; close?: boolean };
+
+export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<BodyRead> {
+  const { maxBytes, timeoutMs } = limits;
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      req.resume();
-      resolve({ error: `The request body must be at most ${limit} bytes; received ${declared}.`, status: 413 });
-      return;
-    }
+    let settled = false;
+    const settle = (read: BodyRead) => {
+      if (settled) return;
+      settled = true;
+      resolve(read);
+    };
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            if (settled) {
+              req.socket.destroy(); // a refused body still draining
+              return;
+            }
+            const declared = req.headers['content-length'];
+            settle({
+              error: `The request body must arrive within ${timeoutMs} ms of the request's start; received ${size} ${declared === undefined ? '' : `of ${declared} `}bytes in that time.`,
+              status: 408,
+              close: true,
+            });
+          }, timeoutMs)
+        : undefined;
+    const done = () => clearTimeout(timer);
+    req.once('close', done);
+    req.on('error', (error) => {
+      done();
+      if (!settled) reject(error);
+    });
+
+    const declared = Number(req.headers['content-length']);
+    if (declared > maxBytes) {
+      req.resume();
+      req.once('end', done);
+      settle({ error: `The request body must be at most ${maxBytes} bytes; received ${declared}.`, status: 413 });
+      return;
+    }
     let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
+      if (settled) return; // timed out: the rest is read and dropped until the connection closes
       size += chunk.length;
-      if (size > limit) tooLarge = true;
+      if (size > maxBytes) tooLarge = true;
       else chunks.push(chunk);
     });
-    req.on('error', reject);
     req.on('end', () => {
+      done();
       if (tooLarge) {
-        resolve({ error: `The request body must be at most ${limit} bytes; received more.`, status: 413 });
+        settle({ error: `The request body must be at most ${maxBytes} bytes; received more.`, status: 413 });
         return;
       }
       const type = (req.headers['content-type'] ?? '').toLowerCase();
       if (!/^application\/(graphql-response\+)?json\b/.test(type)) {
-        resolve({ value: undefined });
+        settle({ value: undefined });
         return;
       }
       const text = Buffer.concat(chunks).toString('utf8');
       try {
-        resolve({ value: text === '' ? undefined : JSON.parse(text) });
+        settle({ value: text === '' ? undefined : JSON.parse(text) });
       } catch (error) {
-        resolve({ error: `The request body is not valid JSON: ${(error as Error).message}.`, status: 400 });
+        settle({ error: `The request body is not valid JSON: ${(error as Error).message}.`, status: 400 });
       }
     });
   });

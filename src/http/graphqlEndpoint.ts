@@ -6,14 +6,17 @@
  * Why no framework: the gateway's HTTP surface is small (two GraphQL paths,
  * health, metrics, the playground), and Apollo's `executeHTTPGraphQLRequest`
  * already implements GraphQL over HTTP. What this file adds is what the
- * integration leaves to us: answering methods other than GET/POST with 405,
- * reading the body (body.ts), building the request's context
- * (context/createContext.ts) with the client's address (clientAddress.ts),
- * the headers a shared cache needs, one log line per request (requestLog.ts),
- * and one charge to the client's budgets for a request Apollo never
- * executed (executed ones are charged by graphql/plugins/rateLimitPlugin.ts).
- * Errors written here use the media type the client's Accept prefers, as
- * Apollo does for results.
+ * integration leaves to us, in this order: refusing requests at once while
+ * the gateway is overloaded (loadShedding.ts), answering methods other than
+ * GET/POST with 405, reading the body (body.ts, bounded in size and time),
+ * the document's admission (admission.ts: trusted documents, tokens),
+ * building the request's context (context/createContext.ts) with the
+ * client's address (clientAddress.ts), the headers a shared cache needs, the
+ * response-size bound, one log line per request (requestLog.ts), and one
+ * charge to the client's budgets for a request Apollo never executed
+ * (executed ones are charged by graphql/plugins/rateLimitPlugin.ts). Errors
+ * written here use the media type the client's Accept prefers, as Apollo does
+ * for results.
  *
  * Both endpoints pass every MUST of the graphql-http audit
  * (test/graphqlHttpAudit.test.ts lists the SHOULD/MAY left failing, and why).
@@ -24,12 +27,15 @@ import type { Frontend } from '../config';
 import { clientKey, type CreateContext } from '../context/createContext';
 import type { OperationContext, RequestRecord } from '../context/requestContext';
 import { ErrorCode } from '../errors/catalogue';
+import type { Refusal } from '../errors/refusal';
 import type { Logger } from '../logging/logger';
 import type { Admit } from './admission';
 import { readBody } from './body';
 import { clientAddress } from './clientAddress';
+import { writeGraphQLResponse } from './graphqlResponse';
+import type { LoadShedder } from './loadShedding';
 import type { RequestLog } from './requestLog';
-import { writeError } from './responses';
+import { writeError, writeRefusal } from './responses';
 
 export interface GraphQLEndpointOptions {
   frontend: Frontend;
@@ -49,6 +55,10 @@ export interface GraphQLEndpointOptions {
   trustProxyHops: number;
   /** Charges one request, costing nothing, to a client whose request was refused before execution (rate limits). */
   chargeUncounted?: (client: string) => void;
+  /** Time the whole POST body may take from the request's start (408 after, connection closed); 0 = none. */
+  bodyTimeoutMs: number;
+  /** Shared by both frontends' endpoints: refuses requests at once (503) when the gateway is overloaded. */
+  shedder: LoadShedder;
 }
 
 export interface GraphQLEndpoint {
@@ -60,7 +70,8 @@ export interface GraphQLEndpoint {
 const ALLOWED_METHODS = 'GET, POST';
 
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLEndpoint {
-  const { frontend, pipeline, createContext, admit, requestLog, logger, maxBodyBytes, maxResponseBytes, trustProxyHops, chargeUncounted } = options;
+  const { frontend, pipeline, createContext, admit, requestLog, logger, trustProxyHops, chargeUncounted, shedder } = options;
+  const bodyLimits = { maxBytes: options.maxBodyBytes, timeoutMs: options.bodyTimeoutMs };
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const started = performance.now();
@@ -70,29 +81,23 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
     let status = 500;
     const accept = req.headers.accept;
     const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxyHops);
+    // Before anything is read: a shed request costs the gateway nothing but this answer.
+    const admission = shedder.admit();
     try {
       const method = req.method ?? 'GET';
-      if (method !== 'GET' && method !== 'POST') {
-        // Answered before Apollo: its CSRF check would otherwise turn e.g. a bare
-        // DELETE into a 400, and there is no reason to authenticate such a request.
-        status = 405;
-        res.setHeader('allow', ALLOWED_METHODS);
-        writeError(res, status, `GraphQL over HTTP accepts ${ALLOWED_METHODS}; received ${method}.`, ErrorCode.BAD_REQUEST, accept);
-        return;
-      }
-      const body = method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
-      if (body && 'error' in body) {
-        status = body.status;
-        writeError(res, status, body.error, ErrorCode.BAD_REQUEST, accept);
-        return;
-      }
+      const body = admission.admitted && isAllowed(method) && method === 'POST' ? await readBody(req, bodyLimits) : undefined;
       const url = req.url ?? '/';
       const query = url.indexOf('?');
-      const admitted = admit(method, { body: body?.value, search: query >= 0 ? url.slice(query) : '' }, record, requestId);
+      const admitted = !admission.admitted
+        ? { refusal: overloaded(admission) }
+        : !isAllowed(method)
+          ? { refusal: notAllowed(res, method) }
+          : body && 'error' in body
+            ? { refusal: { status: body.status, code: ErrorCode.BAD_REQUEST, message: body.error, close: body.close } }
+            : admit(method, { body: body?.value, search: query >= 0 ? url.slice(query) : '' }, record, requestId);
       if ('refusal' in admitted) {
-        const { refusal } = admitted;
-        status = refusal.status;
-        writeError(res, status, refusal.message, refusal.code, accept, refusal);
+        status = admitted.refusal.status;
+        writeRefusal(res, admitted.refusal, accept);
         return;
       }
       const response = await pipeline.executeHTTPGraphQLRequest({
@@ -106,37 +111,33 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
             record,
           })),
       });
-      status = response.status ?? 200;
-      for (const [key, value] of response.headers) res.setHeader(key, value);
-      // A signed-in response is for its user only, whatever its hints say.
-      if (context?.viewer) res.setHeader('cache-control', 'private, no-store');
-      // What a shared cache must key on: money is formatted per Accept-Language, the
-      // media type follows Accept, and a token changes the answer.
-      res.setHeader('vary', 'Accept, Accept-Language, Authorization');
-      res.statusCode = status;
-      if (response.body.kind === 'complete') {
-        const size = Buffer.byteLength(response.body.string);
-        if (size <= maxResponseBytes) res.end(response.body.string);
-        else {
-          status = 400;
-          const message = `A response may be at most ${maxResponseBytes} bytes; this one is ${size}. Ask for fewer items or fields.`;
-          writeError(res, status, message, ErrorCode.RESOURCE_LIMIT_EXCEEDED, accept, { extensions: { rule: 'responseBytes', limit: maxResponseBytes, value: size } });
-        }
-      } else {
-        for await (const chunk of response.body.asyncIterator) res.write(chunk);
-        res.end();
-      }
+      status = await writeGraphQLResponse(res, response, { signedIn: context?.viewer != null, maxResponseBytes: options.maxResponseBytes, accept });
     } catch (error) {
       logger.error({ err: error, requestId, frontend }, 'request failed outside GraphQL execution');
       if (!res.headersSent) writeError(res, 500, 'Internal server error.', ErrorCode.INTERNAL_SERVER_ERROR, accept);
       else res.destroy();
     } finally {
       if (!record.rateLimitCharged) chargeUncounted?.(context?.client ?? clientKey(null, address));
+      if (admission.admitted) admission.release();
       requestLog({ requestId, frontend, status, ms: performance.now() - started, record, session: context?.session ?? null });
     }
   }
 
   return { handle, stop: () => pipeline.stop() };
+}
+
+function isAllowed(method: string): boolean {
+  return method === 'GET' || method === 'POST';
+}
+
+function overloaded(shed: { retryAfterS: number; message: string }): Refusal {
+  return { status: 503, code: ErrorCode.OVERLOADED, message: shed.message, headers: { 'retry-after': String(shed.retryAfterS) } };
+}
+
+/** Answered before Apollo: its CSRF check would turn e.g. a bare DELETE into a 400, and such a request needs no identity. */
+function notAllowed(res: ServerResponse, method: string): Refusal {
+  res.setHeader('allow', ALLOWED_METHODS);
+  return { status: 405, code: ErrorCode.BAD_REQUEST, message: `GraphQL over HTTP accepts ${ALLOWED_METHODS}; received ${method}.` };
 }
 
 /** The request's headers as Apollo takes them (repeated headers joined, as HTTP allows). */

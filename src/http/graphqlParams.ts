@@ -11,8 +11,9 @@
  * deeper than `MAX_JSON_DEPTH` is refused with a clear 400 before it gets
  * that far.
  */
-import type { DocumentRequest, Refusal } from '../graphql/documentAdmission';
 import { ErrorCode } from '../errors/catalogue';
+import type { Refusal } from '../errors/refusal';
+import type { DocumentRequest } from '../graphql/documentAdmission';
 
 /** Deepest nesting of objects and arrays accepted in `variables` and `extensions`. */
 export const MAX_JSON_DEPTH = 32;

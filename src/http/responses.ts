@@ -5,6 +5,7 @@
  * the media type the client's Accept prefers.
  */
 import type { ServerResponse } from 'node:http';
+import type { Refusal } from '../errors/refusal';
 import { errorContentType } from './accept';
 
 export function writeJson(res: ServerResponse, status: number, body: unknown): void {
@@ -30,4 +31,22 @@ export function writeError(
     'content-length': Buffer.byteLength(body),
   });
   res.end(body);
+}
+
+/** Writes a refusal (errors/refusal.ts). */
+export function writeRefusal(res: ServerResponse, refusal: Refusal, accept: string | undefined): void {
+  if (refusal.close) closeAfterResponse(res);
+  writeError(res, refusal.status, refusal.message, refusal.code, accept, refusal);
+}
+
+/** Adds to the response's `Vary` instead of replacing what an earlier step put there. */
+export function appendVary(res: ServerResponse, value: string): void {
+  const current = res.getHeader('vary');
+  res.setHeader('vary', current ? `${String(current)}, ${value}` : value);
+}
+
+/** Marks the connection for closing once this response is out, and closes it then, whatever the client still sends. */
+export function closeAfterResponse(res: ServerResponse): void {
+  res.setHeader('connection', 'close');
+  res.once('finish', () => res.socket?.destroy());
 }

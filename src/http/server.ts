@@ -8,14 +8,19 @@
  *   /metrics                        Prometheus text
  *
  * Every response carries `x-request-id`: the client's own, when it sent a
- * sane one, or a fresh UUID, and the same id is on the request's log line.
+ * sane one, or a fresh UUID, and the same id is on the request's log line;
+ * and `X-Content-Type-Options: nosniff`, so no browser reads a JSON error or
+ * a metrics page as HTML. The GraphQL paths answer CORS preflights (cors.ts)
+ * before anything else, and `/readyz` reports load shedding (loadShedding.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RedisTier } from '../cache/redisTier';
 import type { Frontend } from '../config';
 import type { Downstream } from '../downstream';
+import type { Cors } from './cors';
 import type { GraphQLEndpoint } from './graphqlEndpoint';
+import type { LoadShedder } from './loadShedding';
 import type { Metrics } from './metrics';
 import { servePlaygroundAsset, wantsPlayground } from './playground';
 import { writeJson } from './responses';
@@ -28,14 +33,17 @@ export interface RouterOptions {
   metrics: Metrics;
   /** Null without REDIS_URL. */
   redis: RedisTier | null;
+  cors: Cors;
+  shedder: LoadShedder;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createRouter(options: RouterOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { endpoints, playgrounds, downstream, metrics, redis } = options;
+  const { endpoints, playgrounds, downstream, metrics, redis, cors, shedder } = options;
 
   return (req, res) => {
+    res.setHeader('x-content-type-options', 'nosniff');
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -46,6 +54,7 @@ export function createRouter(options: RouterOptions): (req: IncomingMessage, res
 
     const frontend = path === '/graphql/web' ? 'web' : path === '/graphql/mobile' ? 'mobile' : null;
     if (frontend) {
+      if (cors.handle(frontend, req, res)) return;
       const page = playgrounds[frontend];
       if (page && wantsPlayground(req.method, req.headers.accept, url)) {
         page(req, res);
@@ -63,14 +72,17 @@ export function createRouter(options: RouterOptions): (req: IncomingMessage, res
     }
     if (path === '/readyz') {
       // Unreachable services make the instance unready (503). Redis down only
-      // degrades it: requests still succeed from L1 and the services.
+      // degrades it: requests still succeed from L1 and the services. Shedding is
+      // reported; only shedding without a break for SHED_UNREADY_AFTER_MS makes it 503.
+      const shedding = shedder.status();
       void Promise.all([downstream.reachability(), redis ? redis.ping() : Promise.resolve(null)]).then(([services, redisUp]) => {
         const ready = Object.values(services).every(Boolean);
-        const status = !ready ? 'unready' : redisUp === false ? 'degraded' : 'ready';
-        writeJson(res, ready ? 200 : 503, {
+        const status = !ready ? 'unready' : shedding.persistent ? 'overloaded' : redisUp === false ? 'degraded' : 'ready';
+        writeJson(res, ready && !shedding.persistent ? 200 : 503, {
           status,
           downstream: services,
           redis: redisUp === null ? 'not configured' : redisUp ? 'up' : 'down',
+          shedding,
         });
       });
       return;

@@ -6,6 +6,7 @@ import { request } from 'undici';
 import {
   DEFAULT_CACHE,
   DEFAULT_DOWNSTREAM,
+  DEFAULT_HTTP,
   DEFAULT_LIMITS,
   DEFAULT_RATE_LIMITS,
   DEFAULT_RESOURCES,
@@ -41,6 +42,7 @@ export function testConfig(services: ServiceUrls, overrides: Partial<GatewayConf
     trustedDocuments: { mode: 'off', dir: undefined },
     limits: { ...DEFAULT_LIMITS },
     resources: { ...DEFAULT_RESOURCES },
+    http: { ...DEFAULT_HTTP },
     ...overrides,
   };
 }

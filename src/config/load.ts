@@ -1,0 +1,162 @@
+/**
+ * Reads the gateway's configuration from the environment (README:
+ * "Configuration" has every variable).
+ */
+import type { ServiceName, ServiceUrls } from '../contract/services';
+import { SERVICE_NAMES } from '../contract/services';
+import { budget, flag, integer, oneOf, originList, trustProxy } from './environment';
+import {
+  DEFAULT_CACHE,
+  DEFAULT_DOWNSTREAM,
+  DEFAULT_HTTP,
+  DEFAULT_LIMITS,
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_RESOURCES,
+  DEFAULT_SHEDDING,
+  DEVELOPMENT_JWT_SECRET,
+  type GatewayConfig,
+  type HttpOptions,
+} from './options';
+import { defaultOperationsDir } from './paths';
+
+const ENV_BY_SERVICE: Record<ServiceName, string> = {
+  catalog: 'CATALOG_URL',
+  inventory: 'INVENTORY_URL',
+  reviews: 'REVIEWS_URL',
+  accounts: 'ACCOUNTS_URL',
+  orders: 'ORDERS_URL',
+  recommendations: 'RECOMMENDATIONS_URL',
+};
+
+/** The service URLs set in `env`, or null when none is (the embedded demo default). */
+export function serviceUrlsFromEnv(env: NodeJS.ProcessEnv): ServiceUrls | null {
+  const set = SERVICE_NAMES.filter((name) => env[ENV_BY_SERVICE[name]]);
+  if (set.length === 0) return null;
+  const missing = SERVICE_NAMES.filter((name) => !env[ENV_BY_SERVICE[name]]);
+  if (missing.length > 0) {
+    throw new Error(
+      `Set every downstream URL or none; missing ${missing.map((n) => ENV_BY_SERVICE[n]).join(', ')}.`,
+    );
+  }
+  const urls = {} as ServiceUrls;
+  for (const name of SERVICE_NAMES) {
+    const raw = env[ENV_BY_SERVICE[name]] as string;
+    const url = new URL(raw); // throws on a malformed URL: fail at start-up, not per request
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new Error(`${ENV_BY_SERVICE[name]} must be an http(s) URL; received ${JSON.stringify(raw)}.`);
+    }
+    urls[name] = raw.replace(/\/+$/, '');
+  }
+  return urls;
+}
+
+
+
+function httpOptions(env: NodeJS.ProcessEnv): HttpOptions {
+  const d = DEFAULT_HTTP;
+  const s = DEFAULT_SHEDDING;
+  const options: HttpOptions = {
+    headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', d.headersTimeoutMs),
+    requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs),
+    bodyTimeoutMs: integer(env, 'BODY_TIMEOUT_MS', d.bodyTimeoutMs),
+    maxHeaderBytes: integer(env, 'MAX_HEADER_BYTES', d.maxHeaderBytes),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', d.maxConnections),
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', d.keepAliveTimeoutMs),
+    corsOrigins: { web: originList(env, 'CORS_ORIGINS_WEB'), mobile: originList(env, 'CORS_ORIGINS_MOBILE') },
+    corsMaxAgeS: integer(env, 'CORS_MAX_AGE_S', d.corsMaxAgeS),
+    shedding: {
+      maxInFlight: integer(env, 'SHED_MAX_IN_FLIGHT', s.maxInFlight),
+      maxEventLoopDelayMs: integer(env, 'SHED_EVENT_LOOP_DELAY_MS', s.maxEventLoopDelayMs),
+      eventLoopWindowMs: integer(env, 'SHED_EVENT_LOOP_WINDOW_MS', s.eventLoopWindowMs),
+      retryAfterS: integer(env, 'SHED_RETRY_AFTER_S', s.retryAfterS),
+      unreadyAfterMs: integer(env, 'SHED_UNREADY_AFTER_MS', s.unreadyAfterMs),
+    },
+  };
+  // node refuses a headers timeout above the request timeout (0 turns the request timeout off).
+  if (options.requestTimeoutMs > 0 && options.headersTimeoutMs > options.requestTimeoutMs) {
+    throw new Error(
+      `HTTP_HEADERS_TIMEOUT_MS must be at most HTTP_REQUEST_TIMEOUT_MS (${options.requestTimeoutMs}); received ${options.headersTimeoutMs}.`,
+    );
+  }
+  if (options.maxHeaderBytes === 0) throw new Error('MAX_HEADER_BYTES must be a positive integer; received 0.');
+  return options;
+}
+
+
+
+
+/**
+ * Reads the environment. `services` is left to the caller when no URL is set:
+ * `main.ts` then starts the demo services and fills it in.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  services: ServiceUrls,
+): GatewayConfig {
+  const production = env.NODE_ENV === 'production';
+  const jwtSecret = env.JWT_SECRET || undefined;
+  const jwksUrl = env.JWKS_URL || undefined;
+  return {
+    port: integer(env, 'PORT', 4000),
+    host: env.HOST || '0.0.0.0',
+    services,
+    downstream: {
+      connectTimeoutMs: integer(env, 'DOWNSTREAM_CONNECT_TIMEOUT_MS', DEFAULT_DOWNSTREAM.connectTimeoutMs),
+      requestTimeoutMs: integer(env, 'DOWNSTREAM_TIMEOUT_MS', DEFAULT_DOWNSTREAM.requestTimeoutMs),
+      connections: integer(env, 'DOWNSTREAM_CONNECTIONS', DEFAULT_DOWNSTREAM.connections),
+      retries: integer(env, 'DOWNSTREAM_RETRIES', DEFAULT_DOWNSTREAM.retries),
+      maxResponseBytes: DEFAULT_DOWNSTREAM.maxResponseBytes,
+      circuitThreshold: integer(env, 'CIRCUIT_THRESHOLD', DEFAULT_DOWNSTREAM.circuitThreshold),
+      circuitCooldownMs: integer(env, 'CIRCUIT_COOLDOWN_MS', DEFAULT_DOWNSTREAM.circuitCooldownMs),
+    },
+    cache: {
+      redisUrl: env.REDIS_URL || null,
+      prefix: env.CACHE_PREFIX || DEFAULT_CACHE.prefix,
+      l1MaxBytes: integer(env, 'CACHE_L1_MAX_BYTES', DEFAULT_CACHE.l1MaxBytes),
+      redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', DEFAULT_CACHE.redisCommandTimeoutMs),
+      responseCache: flag(env, 'RESPONSE_CACHE', DEFAULT_CACHE.responseCache),
+      entities: flag(env, 'ENTITY_CACHE', DEFAULT_CACHE.entities),
+    },
+    auth: {
+      jwtSecret: jwksUrl ? undefined : (jwtSecret ?? DEVELOPMENT_JWT_SECRET),
+      jwksUrl,
+      issuer: env.JWT_ISSUER || undefined,
+      audience: env.JWT_AUDIENCE || undefined,
+      usingDevelopmentSecret: !jwksUrl && !jwtSecret,
+    },
+    rateLimits: {
+      requestsPerMinute: budget(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.requestsPerMinute),
+      costPerMinute: budget(env, 'COST_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.costPerMinute),
+      apqRegistrationsPerMinute: budget(env, 'APQ_REGISTRATIONS_PER_MINUTE', DEFAULT_RATE_LIMITS.apqRegistrationsPerMinute),
+      apqMaxBytes: integer(env, 'APQ_MAX_BYTES', DEFAULT_RATE_LIMITS.apqMaxBytes),
+    },
+    trustProxyHops: trustProxy(env),
+    production,
+    introspection: flag(env, 'INTROSPECTION', !production),
+    playground: flag(env, 'PLAYGROUND', !production),
+    logLevel: env.LOG_LEVEL || 'info',
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024),
+    maxPageSize: { web: 100, mobile: 20 },
+    operationsDir: env.OPERATIONS_DIR || defaultOperationsDir(),
+    trustedDocuments: {
+      mode: oneOf(env, 'TRUSTED_DOCUMENTS', ['enforce', 'log', 'off'] as const, production ? 'enforce' : 'off'),
+      dir: env.TRUSTED_DOCUMENTS_DIR || undefined,
+    },
+    limits: {
+      maxDepth: integer(env, 'MAX_DEPTH', DEFAULT_LIMITS.maxDepth),
+      maxAliases: integer(env, 'MAX_ALIASES', DEFAULT_LIMITS.maxAliases),
+      maxRootFields: integer(env, 'MAX_ROOT_FIELDS', DEFAULT_LIMITS.maxRootFields),
+      maxDirectives: integer(env, 'MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives),
+      maxFragmentSpreads: integer(env, 'MAX_FRAGMENT_SPREADS', DEFAULT_LIMITS.maxFragmentSpreads),
+      maxTokens: integer(env, 'MAX_TOKENS', DEFAULT_LIMITS.maxTokens),
+      maxCost: integer(env, 'MAX_COST', DEFAULT_LIMITS.maxCost),
+    },
+    resources: {
+      maxDownstreamKeys: integer(env, 'MAX_DOWNSTREAM_KEYS', DEFAULT_RESOURCES.maxDownstreamKeys),
+      maxResponseBytes: integer(env, 'MAX_RESPONSE_BYTES', DEFAULT_RESOURCES.maxResponseBytes),
+      maxCompiledFields: integer(env, 'MAX_COMPILED_FIELDS', DEFAULT_RESOURCES.maxCompiledFields),
+      compiledDocuments: integer(env, 'COMPILED_DOCUMENTS', DEFAULT_RESOURCES.compiledDocuments),
+    },
+    http: httpOptions(env),
+  };
+}

@@ -1,0 +1,254 @@
+/**
+ * What can be configured, section by section, with each setting's default.
+ */
+import type { ServiceUrls } from '../contract/services';
+
+export type Frontend = 'web' | 'mobile';
+export const FRONTENDS: readonly Frontend[] = ['web', 'mobile'];
+
+export interface DownstreamOptions {
+  /** Milliseconds to open a TCP connection. Default 1000. */
+  connectTimeoutMs: number;
+  /** Milliseconds from sending a request to a complete response. Default 2000. */
+  requestTimeoutMs: number;
+  /** Keep-alive connections per downstream origin. Default 32. */
+  connections: number;
+  /** Retries of idempotent reads after a 502/503/504 or a reset connection. Default 1. */
+  retries: number;
+  /** Largest response body accepted, in bytes. Default 8 MiB. */
+  maxResponseBytes: number;
+  /** Consecutive failures that open a service's circuit; 0 = never. Default 5. */
+  circuitThreshold: number;
+  /** Milliseconds an open circuit fails fast before a trial call. Default 5000. */
+  circuitCooldownMs: number;
+}
+
+export interface AuthOptions {
+  /** HS256 shared secret; ignored when `jwksUrl` is set. */
+  jwtSecret?: string;
+  /** JSON Web Key Set URL for asymmetric tokens (RS256, ES256, EdDSA). */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  /** True when `jwtSecret` is the built-in development secret (a warning is logged). */
+  usingDevelopmentSecret: boolean;
+}
+
+export interface CacheOptions {
+  /** Redis for L2, persisted queries and invalidation; null = in-process memory only (one instance). */
+  redisUrl: string | null;
+  /** Prefix of every Redis key and channel. Default `bff:`. */
+  prefix: string;
+  /** Heap bytes L1 may take per process (entries weighed at 3× their JSON). Default 48 MiB. */
+  l1MaxBytes: number;
+  /** Longest a Redis command may take before the cache treats it as a miss. Default 50 ms. */
+  redisCommandTimeoutMs: number;
+  /** Whole-response cache for anonymous, all-public operations. Default on. */
+  responseCache: boolean;
+  /** The entity cache under the loaders. Default on; off only to measure the uncached path. */
+  entities: boolean;
+}
+
+/** Which documents a frontend runs (src/graphql/documentAdmission.ts). */
+export type TrustedDocumentsMode = 'enforce' | 'log' | 'off';
+
+export interface TrustedDocumentsOptions {
+  /**
+   * `enforce`: only documents of the frontend's manifests run, and no new
+   * persisted queries can be registered; `log`: anything runs, untrusted
+   * documents are logged and counted; `off`: anything runs. Default: enforce
+   * in production, off otherwise.
+   */
+  mode: TrustedDocumentsMode;
+  /** Extra manifests, `<dir>/<frontend>/*.json` (the next app version's), read at start. Default none. */
+  dir: string | undefined;
+}
+
+/**
+ * Bounds on documents that are not trusted (trusted ones were checked when
+ * the gateway started), checked before execution. 0 turns a bound off.
+ */
+export interface OperationLimits {
+  /** Deepest field nesting. Default 12. */
+  maxDepth: number;
+  /** Aliased fields, fragments included. Default 30. */
+  maxAliases: number;
+  /** Fields selected on the root type. Default 10. */
+  maxRootFields: number;
+  /** Directives used in the document. Default 20. */
+  maxDirectives: number;
+  /** Fragment spreads, counted where they are spread. Default 50. */
+  maxFragmentSpreads: number;
+  /** Lexical tokens: a longer document is refused while it is parsed, before any AST exists. Default 2000. */
+  maxTokens: number;
+  /** Estimated cost (@cost weights × @listSize sizes). Default 5000. */
+  maxCost: number;
+}
+
+/** Bounds that hold during execution, even for a document within its limits. */
+export interface ResourceLimits {
+  /** Distinct keys one request may send downstream (cache misses included, L1 hits not). Default 2000. */
+  maxDownstreamKeys: number;
+  /** Bytes of one response body. Default 4 MiB. */
+  maxResponseBytes: number;
+  /** Fields of a document (fragments expanded) above which it runs on graphql-js instead of being compiled. Default 2000. */
+  maxCompiledFields: number;
+  /** Compiled documents kept per frontend. Default 500. */
+  compiledDocuments: number;
+}
+
+/** Budgets per client (README: "Rate limits and cost budgets"); a client is its signed-in user, else its IP. */
+export interface RateLimitOptions {
+  /** Requests a client may send per minute; null = no budget. Default null: rate limits usually sit at the edge, the operator turns this on. */
+  requestsPerMinute: number | null;
+  /** Estimated operation cost a client may spend per minute; null = no budget. Default null. */
+  costPerMinute: number | null;
+  /** Persisted-query registrations a client may make per minute; null = no budget. Default 30, so no client can fill Redis. */
+  apqRegistrationsPerMinute: number | null;
+  /** Largest query text (UTF-8 bytes) a persisted-query registration may store; 0 = no cap. Default 16384. */
+  apqMaxBytes: number;
+}
+
+/**
+ * The HTTP edge's limits (README: "HTTP limits, CORS and load shedding").
+ * Why these numbers: a client, slow or hostile, holds a socket for seconds at
+ * most, never minutes; and the defaults admit a benchmark of 32 saturating
+ * keep-alive connections and a burst of 300 concurrent requests untouched.
+ */
+export interface HttpOptions {
+  /** Time a client has to send a request's headers (node's `headersTimeout`; 408 after). Default 10000. */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request, headers and body (node's `requestTimeout`): the backstop of every path. Default 30000. */
+  requestTimeoutMs: number;
+  /** Time a GraphQL POST body has to arrive, from the request's start (408 BAD_REQUEST, connection closed). Default 10000. */
+  bodyTimeoutMs: number;
+  /** Largest request head: request line and headers, in bytes (node's `maxHeaderSize`; 431 above). Default 16384. */
+  maxHeaderBytes: number;
+  /** Open connections; node drops (closes at once) each one above it. 0 = no cap. Default 512. */
+  maxConnections: number;
+  /** How long an idle keep-alive connection stays open. Default 65000 (above a load balancer's usual 60 s). */
+  keepAliveTimeoutMs: number;
+  /** Exact origins allowed cross-origin access, per frontend; empty = none. Default none. */
+  corsOrigins: Record<Frontend, readonly string[]>;
+  /** `Access-Control-Max-Age` of preflight answers, in seconds. Default 600. */
+  corsMaxAgeS: number;
+  shedding: SheddingOptions;
+}
+
+/** When new GraphQL requests are refused with 503 OVERLOADED at once (src/http/loadShedding.ts). */
+export interface SheddingOptions {
+  /** GraphQL requests in flight (both frontends) above which new ones are shed. 0 = no bound. Default 400. */
+  maxInFlight: number;
+  /** Event-loop delay above which new requests are shed, in ms. 0 = no bound. Default 1000. */
+  maxEventLoopDelayMs: number;
+  /** The delay is the largest lag sampled in this many ms: after a stall, shedding lasts this long. Default 1000. */
+  eventLoopWindowMs: number;
+  /** `Retry-After` of a shed request, in seconds. Default 1. */
+  retryAfterS: number;
+  /** `/readyz` answers 503 once shedding has lasted this many ms without a break; 0 = never. Default 0. */
+  unreadyAfterMs: number;
+}
+
+export interface GatewayConfig {
+  /** HTTP port; 0 picks a free one. Default 4000. */
+  port: number;
+  /** Interface to bind. Default 0.0.0.0 (127.0.0.1 in tests). */
+  host: string;
+  /** Base URL per downstream service. */
+  services: ServiceUrls;
+  downstream: DownstreamOptions;
+  cache: CacheOptions;
+  auth: AuthOptions;
+  rateLimits: RateLimitOptions;
+  /**
+   * Proxies in front of the gateway that append to X-Forwarded-For: the client
+   * is the N-th entry from the right. 0 = the header is ignored and the
+   * socket's address is the client. Default 0.
+   */
+  trustProxyHops: number;
+  /** `production` masks internal errors and turns introspection and the playground off. */
+  production: boolean;
+  /** Introspection on? Default: off in production, on otherwise. */
+  introspection: boolean;
+  /** Playground (GraphiQL) on browser GETs? Default: off in production, on otherwise. */
+  playground: boolean;
+  /** pino level; `silent` in tests. Default `info`. */
+  logLevel: string;
+  /** Largest POST body accepted, in bytes. Default 1 MiB. */
+  maxBodyBytes: number;
+  /** Largest page a client may ask for, per frontend. Default web 100, mobile 20. */
+  maxPageSize: Record<Frontend, number>;
+  /** Directory holding the contract operations shown in the playground. */
+  operationsDir: string;
+  trustedDocuments: TrustedDocumentsOptions;
+  limits: OperationLimits;
+  resources: ResourceLimits;
+  /** Slow-client deadlines, head size, connection cap, keep-alive, CORS, load shedding. Default DEFAULT_HTTP. */
+  http: HttpOptions;
+}
+
+/** Known only so `npm run token` and the demo shop work with nothing configured. */
+export const DEVELOPMENT_JWT_SECRET = 'storefront-development-secret-do-not-use-in-production';
+
+export const DEFAULT_CACHE: CacheOptions = {
+  redisUrl: null,
+  prefix: 'bff:',
+  l1MaxBytes: 48 * 1024 * 1024,
+  redisCommandTimeoutMs: 50,
+  responseCache: true,
+  entities: true,
+};
+
+export const DEFAULT_LIMITS: OperationLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxRootFields: 10,
+  maxDirectives: 20,
+  maxFragmentSpreads: 50,
+  maxTokens: 2000,
+  maxCost: 5000,
+};
+
+export const DEFAULT_RESOURCES: ResourceLimits = {
+  maxDownstreamKeys: 2000,
+  maxResponseBytes: 4 * 1024 * 1024,
+  maxCompiledFields: 2000,
+  compiledDocuments: 500,
+};
+
+export const DEFAULT_DOWNSTREAM: DownstreamOptions = {
+  connectTimeoutMs: 1000,
+  requestTimeoutMs: 2000,
+  connections: 32,
+  retries: 1,
+  maxResponseBytes: 8 * 1024 * 1024,
+  circuitThreshold: 5,
+  circuitCooldownMs: 5000,
+};
+
+export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
+  requestsPerMinute: null,
+  costPerMinute: null,
+  apqRegistrationsPerMinute: 30,
+  apqMaxBytes: 16 * 1024,
+};
+
+export const DEFAULT_SHEDDING: SheddingOptions = {
+  maxInFlight: 400,
+  maxEventLoopDelayMs: 1000,
+  eventLoopWindowMs: 1000,
+  retryAfterS: 1,
+  unreadyAfterMs: 0,
+};
+
+export const DEFAULT_HTTP: HttpOptions = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  bodyTimeoutMs: 10_000,
+  maxHeaderBytes: 16 * 1024,
+  maxConnections: 512,
+  keepAliveTimeoutMs: 65_000,
+  corsOrigins: { web: [], mobile: [] },
+  corsMaxAgeS: 600,
+  shedding: DEFAULT_SHEDDING,
+};

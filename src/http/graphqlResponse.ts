@@ -1,0 +1,43 @@
+/**
+ * Writes what Apollo answered: its status and headers, the headers a shared
+ * cache needs, and the body, unless the body is larger than a response may
+ * be (then a RESOURCE_LIMIT_EXCEEDED error takes its place).
+ */
+import type { HTTPGraphQLResponse } from '@apollo/server';
+import type { ServerResponse } from 'node:http';
+import { ErrorCode } from '../errors/catalogue';
+import { appendVary, writeError } from './responses';
+
+export interface ResponseOptions {
+  /** A signed-in response is for its user only, whatever the document's hints say. */
+  signedIn: boolean;
+  /** Largest body, in bytes. */
+  maxResponseBytes: number;
+  accept: string | undefined;
+}
+
+/** Writes the response; resolves with the status written. */
+export async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse, options: ResponseOptions): Promise<number> {
+  const status = response.status ?? 200;
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  if (options.signedIn) res.setHeader('cache-control', 'private, no-store');
+  // What a shared cache must key on: money is formatted per Accept-Language, the
+  // media type follows Accept, and a token changes the answer.
+  appendVary(res, 'Accept, Accept-Language, Authorization');
+  res.statusCode = status;
+  if (response.body.kind !== 'complete') {
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+    return status;
+  }
+  const size = Buffer.byteLength(response.body.string);
+  if (size <= options.maxResponseBytes) {
+    res.end(response.body.string);
+    return status;
+  }
+  const limit = options.maxResponseBytes;
+  writeError(res, 400, `A response may be at most ${limit} bytes; this one is ${size}. Ask for fewer items or fields.`, ErrorCode.RESOURCE_LIMIT_EXCEEDED, options.accept, {
+    extensions: { rule: 'responseBytes', limit, value: size },
+  });
+  return 400;
+}
