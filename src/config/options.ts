@@ -87,9 +87,9 @@ export interface OperationLimits {
 
 /** Bounds that hold during execution, even for a document within its limits. */
 export interface ResourceLimits {
-  /** Distinct keys one request may send downstream (cache misses included, L1 hits not). Default 2000. */
+  /** Distinct keys one request may send downstream (cache misses included, L1 hits not); 0 turns the bound off. Default 2000. */
   maxDownstreamKeys: number;
-  /** Bytes of one response body. Default 4 MiB. */
+  /** Bytes of one response body; 0 turns the bound off. Default 4 MiB. */
   maxResponseBytes: number;
   /** Fields of a document (fragments expanded) above which it runs on graphql-js instead of being compiled. Default 2000. */
   maxCompiledFields: number;

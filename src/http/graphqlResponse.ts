@@ -11,7 +11,7 @@ import { appendVary, writeError } from './responses';
 export interface ResponseOptions {
   /** A signed-in response is for its user only, whatever the document's hints say. */
   signedIn: boolean;
-  /** Largest body, in bytes. */
+  /** Largest body, in bytes; 0: no bound. */
   maxResponseBytes: number;
   accept: string | undefined;
 }
@@ -30,7 +30,7 @@ export async function writeGraphQLResponse(res: ServerResponse, response: HTTPGr
     res.end();
     return status;
   }
-  const size = Buffer.byteLength(response.body.string);
+  const size = options.maxResponseBytes > 0 ? Buffer.byteLength(response.body.string) : 0;
   if (size <= options.maxResponseBytes) {
     res.end(response.body.string);
     return status;
