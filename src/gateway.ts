@@ -11,7 +11,7 @@
  * Everything a gateway holds is made here and passed down: no module keeps
  * state of its own, so two gateways in one process never share anything.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EntityCache } from './cache/entityCache';
 import { TieredKeyValueStore } from './cache/keyValueStore';
@@ -27,12 +27,15 @@ import { TrustedDocuments } from './graphql/trustedDocuments';
 import { admission } from './http/admission';
 import { createCors } from './http/cors';
 import { createGraphQLEndpoint, type GraphQLEndpoint } from './http/graphqlEndpoint';
+import { drainServer, pause } from './http/drain';
+import { Lifecycle } from './http/lifecycle';
+import type { RedisState } from './http/readiness';
 import { createLoadShedder } from './http/loadShedding';
 import { Metrics } from './http/metrics';
 import { loadContractOperations } from './http/operations';
 import { createPlaygroundPage } from './http/playground';
 import { requestLog } from './http/requestLog';
-import { createRouter } from './http/server';
+import { createRouter, serveMetrics } from './http/server';
 import { createHttpServer } from './http/serverLimits';
 import { createLogger, type Logger } from './logging/logger';
 import { perMinuteBudgets, RateLimiter } from './rateLimit/limiter';
@@ -54,6 +57,16 @@ export interface Gateway {
   listen(): Promise<string>;
   /** The base URL once listening. */
   readonly url: string;
+  /** Starting, serving or draining. */
+  readonly lifecycle: Lifecycle;
+  /**
+   * Graceful shutdown (SIGTERM): unready at once, serving on for
+   * SHUTDOWN_DELAY_MS, then no new connections and the requests in flight
+   * finished within SHUTDOWN_TIMEOUT_MS, then everything flushed and closed.
+   * A second call returns the same shutdown.
+   */
+  shutdown(): Promise<void>;
+  /** Closes at once (tests, or a second signal): connections are cut. */
   close(): Promise<void>;
 }
 
@@ -70,11 +83,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     logger.warn('JWT_SECRET and JWKS_URL are unset: tokens are verified with the development secret. Never do this in production.');
   }
   const metrics = new Metrics();
+  const lifecycle = new Lifecycle();
   const downstream = createDownstream(
     config.services,
     config.downstream,
-    (service, route, outcome, ms) => metrics.recordDownstream(service, route, outcome, ms),
+    (service, route, outcome, ms) => metrics.recordDownstream(service, route, outcome, ms / 1000),
     deps.now,
+    (service, result) => metrics.recordRetry(service, result),
   );
   const authenticate = createAuthenticator(config.auth);
 
@@ -143,11 +158,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       admit: admission({ frontend, trusted, mode: config.trustedDocuments.mode, maxTokens: config.limits.maxTokens, logger, metrics }),
       requestLog: log,
       logger,
-      maxBodyBytes: config.maxBodyBytes,
-      maxResponseBytes: config.resources.maxResponseBytes,
+      limits: {
+        maxBodyBytes: config.maxBodyBytes,
+        bodyTimeoutMs: config.http.bodyTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        maxResponseBytes: config.resources.maxResponseBytes,
+      },
       trustProxyHops: config.trustProxyHops,
       chargeUncounted: (client) => void rateLimiter.consume(client, { requests: 1, cost: 0 }),
-      bodyTimeoutMs: config.http.bodyTimeoutMs,
       shedder,
     });
     if (config.playground) {
@@ -165,9 +183,39 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   );
 
   const cors = createCors({ origins: config.http.corsOrigins, maxAgeS: config.http.corsMaxAgeS });
-  const handler = createRouter({ endpoints, playgrounds, downstream, metrics, redis, cors, shedder });
+  const redisState = redis ? (): RedisState => (redis.ready ? 'up' : 'down') : null;
+  metrics.observe({
+    inFlight: () => shedder.status().inFlight,
+    circuits: () => Object.fromEntries(Object.entries(downstream.health()).map(([name, h]) => [name, h.circuit === 'open'])),
+    draining: () => lifecycle.draining,
+    redisBreakerOpen: () => false,
+  });
+  const handler = createRouter({
+    endpoints,
+    playgrounds,
+    readiness: { lifecycle, downstream, redis: redisState, shedder },
+    metrics: config.metricsPort === null ? metrics : null,
+    cors,
+    lifecycle,
+  });
   const server: Server = createHttpServer({ handler, limits: config.http, logger });
+  // METRICS_PORT: /metrics on an internal port only, so production need not expose it.
+  const metricsServer = config.metricsPort === null ? null : createServer((_req, res) => serveMetrics(metrics, res));
   let url = '';
+
+  /** Everything but the HTTP server, in order: what requests left behind first, then the connections it used. */
+  async function release(): Promise<void> {
+    shedder.stop();
+    await Promise.all(FRONTENDS.map((f) => endpoints[f].stop()));
+    await Promise.all([cache.drain(), rateLimiter.settled()]);
+    await downstream.close();
+    await cache.close();
+    rateLimiter.close();
+    if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+    logger.flush();
+  }
+
+  let shuttingDown: Promise<void> | null = null;
 
   return {
     config,
@@ -187,28 +235,43 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     get url() {
       return url;
     },
-    listen() {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          const address = server.address() as AddressInfo;
-          const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-          url = `http://${host}:${address.port}`;
-          logger.info({ url }, 'gateway listening');
-          resolve(url);
-        });
-      });
+    lifecycle,
+    async listen() {
+      url = await listenOn(server, config.port, config.host);
+      if (metricsServer) logger.info({ metrics: await listenOn(metricsServer, config.metricsPort ?? 0, config.host) }, 'metrics listening');
+      shedder.startServing();
+      lifecycle.serving();
+      logger.info({ url }, 'gateway listening');
+      return url;
+    },
+    shutdown() {
+      shuttingDown ??= (async () => {
+        lifecycle.drain();
+        logger.info({ delayMs: config.shutdown.delayMs, timeoutMs: config.shutdown.timeoutMs }, 'draining: /readyz answers 503; serving on while load balancers take this instance out');
+        await pause(config.shutdown.delayMs);
+        const drained = await drainServer(server, config.shutdown.timeoutMs);
+        logger.info({ drained }, 'stopped accepting; requests finished: flushing and closing');
+        await release();
+      })();
+      return shuttingDown;
     },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      shedder.stop();
-      await Promise.all(FRONTENDS.map((f) => endpoints[f].stop()));
-      await downstream.close();
-      await cache.close();
-      rateLimiter.close();
+      await release();
     },
   };
+}
+
+/** Listens and resolves with the URL to reach it (127.0.0.1 for a wildcard host). */
+function listenOn(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      resolve(`http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${address.port}`);
+    });
+  });
 }

@@ -5,9 +5,8 @@
  * requests or for a gateway with no list.
  */
 import { request } from 'undici';
-import { DEFAULT_HTTP } from '../src/config';
 import { operation } from './helpers/contract';
-import { startGateway, startStack, type GatewayUnderTest, type Stack } from './helpers/stack';
+import { startGateway, startStack, type GatewayUnderTest, type Stack, TEST_HTTP } from './helpers/stack';
 
 const WEB = 'https://shop.example.com';
 const WEB_DEV = 'http://localhost:3000';
@@ -19,7 +18,7 @@ let listed: GatewayUnderTest;
 beforeAll(async () => {
   stack = await startStack();
   listed = await startGateway(stack.demo.urls, {
-    config: { http: { ...DEFAULT_HTTP, corsOrigins: { web: [WEB, WEB_DEV], mobile: [MOBILE] } } },
+    config: { http: { ...TEST_HTTP, corsOrigins: { web: [WEB, WEB_DEV], mobile: [MOBILE] } } },
   });
 });
 afterAll(async () => {

@@ -75,11 +75,11 @@ describe(`npm start's process in ${HEAP_MB} MB of heap`, () => {
         expect(answer.status).toBe(200);
         expect(answer.body.data.p0.edges.length).toBeGreaterThan(0);
       }
-      for (const answer of otherAnswers) expect(answer.body.data.product.id).toBe('p-0001');
+      for (const answer of otherAnswers) expect({ id: answer.body.data?.product?.id, errors: answer.body.errors }).toEqual({ id: 'p-0001', errors: undefined });
       expect(alive()).toBe(true);
     }
     const metrics = await (await request(`${url}/metrics`)).body.text();
-    const heapUsed = Number(/nodejs_heap_used_bytes (\d+)/.exec(metrics)?.[1]);
+    const heapUsed = Number(/nodejs_heap_size_used_bytes (\d+)/.exec(metrics)?.[1]);
     expect(heapUsed).toBeLessThan(HEAP_MB * 1024 * 1024);
   }, 60_000);
 });

@@ -6,11 +6,11 @@
  * defaults admit a burst of 300 concurrent requests.
  */
 import { request } from 'undici';
-import { DEFAULT_HTTP, type HttpOptions } from '../src/config';
+import type { HttpOptions } from '../src/config';
 import { operation } from './helpers/contract';
 import { bodyOf, headerOf, postHead, rawConnect, statusOf, trickle, type RawConnection } from './helpers/rawHttp';
 import { waitFor } from './helpers/redis';
-import { startGateway, startStack, type GatewayUnderTest, type Stack } from './helpers/stack';
+import { startGateway, startStack, type GatewayUnderTest, type Stack, TEST_HTTP } from './helpers/stack';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 async function withGateway(http: Partial<HttpOptions>, body: (gateway: GatewayUnderTest) => Promise<void>): Promise<void> {
-  const gateway = await startGateway(stack.demo.urls, { config: { http: { ...DEFAULT_HTTP, ...http } } });
+  const gateway = await startGateway(stack.demo.urls, { config: { http: { ...TEST_HTTP, ...http } } });
   try {
     await body(gateway);
   } finally {
@@ -33,7 +33,7 @@ describe('slow clients are cut at their deadlines', () => {
   let slow: GatewayUnderTest;
   beforeAll(async () => {
     slow = await startGateway(stack.demo.urls, {
-      config: { http: { ...DEFAULT_HTTP, headersTimeoutMs: 500, requestTimeoutMs: 5000, bodyTimeoutMs: 500 } },
+      config: { http: { ...TEST_HTTP, headersTimeoutMs: 500, requestTimeoutMs: 5000, bodyTimeoutMs: 500 } },
     });
   });
   afterAll(() => slow.gateway.close());

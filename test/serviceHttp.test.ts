@@ -39,6 +39,11 @@ const OPTIONS: DownstreamOptions = {
   maxResponseBytes: 64 * 1024,
   circuitThreshold: 0, // the breaker has its own tests (circuitBreaker.test.ts)
   circuitCooldownMs: 5000,
+  maxConcurrent: 4,
+  maxQueued: 64,
+  // These tests count retries one by one: a budget large enough never to refuse one (resilience.test.ts tests it).
+  retryBudgetRatio: 1,
+  retryBudgetMin: 1000,
 };
 
 /** Hanging responses, ended in afterAll. */

@@ -68,6 +68,15 @@ export interface StaleNotice {
   service: string;
 }
 
+/** One family's lookups in one request, by tier (for metrics). */
+export interface FamilyLookups {
+  l1: number;
+  l2: number;
+  miss: number;
+  stale: number;
+  staleIfError: number;
+}
+
 interface PendingRead {
   addresses: readonly CacheAddress[];
   resolve: (entries: (Entry | null)[]) => void;
@@ -84,6 +93,8 @@ export class CacheSession {
   readonly startedAt: number;
   /** Whether this request's entities are recorded (only a response that may be cached needs them). */
   trackDependencies = true;
+  /** This request's lookups by family and tier. */
+  readonly lookups = new Map<Family, FamilyLookups>();
   private pendingReads: PendingRead[] | null = null;
   private pendingWrites: L2Write[] = [];
 
@@ -101,18 +112,23 @@ export class CacheSession {
    * what a warm request costs. `ownerKey` is the entity's key for
    * dependencies (the local key itself, except for pages of hashed families).
    */
-  peek(key: string, ownerKey: string): unknown {
+  peek(family: Family, key: string, ownerKey: string): unknown {
     if (!this.cache.enabled) return MISS;
     const now = this.cache.now();
     const entry = this.cache.local(key, now);
     if (entry === undefined || !isFresh(entry, now)) return MISS;
     this.stats.l1Hits++;
+    this.lookupsOf(family).l1++;
     if (this.trackDependencies) this.dependencies.add(ownerKey);
     return entry.v;
   }
 
   async readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): Promise<(V | null | Error)[]> {
-    if (!this.cache.enabled) return this.fetchOnly(addresses, fetch);
+    const lookups = this.lookupsOf(family);
+    if (!this.cache.enabled) {
+      lookups.miss += addresses.length;
+      return this.fetchOnly(addresses, fetch);
+    }
     const policy = POLICIES[family];
     const out = new Array<V | null | Error>(addresses.length);
     const keys = addresses.map(localKey);
@@ -128,6 +144,7 @@ export class CacheSession {
       if (entry && isFresh(entry, now)) {
         out[i] = entry.v as V | null;
         this.stats.l1Hits++;
+        lookups.l1++;
       } else {
         if (entry) staleCopies.set(i, entry);
         toL2.push(i);
@@ -147,12 +164,14 @@ export class CacheSession {
       if (best && isFresh(best, now)) {
         out[i] = best.v as V | null;
         this.stats.l2Hits++;
+        lookups.l2++;
         if (best === remote) this.cache.promote(addresses[i] as CacheAddress, remote);
         return;
       }
       if (best && withinSwr(best, policy, now)) {
         out[i] = best.v as V | null;
         this.stats.stale++;
+        lookups.stale++;
         toRefresh.push(addresses[i] as CacheAddress);
         return;
       }
@@ -165,6 +184,7 @@ export class CacheSession {
 
     // Downstream: one batch call for everything still missing.
     this.stats.misses += toFetch.length;
+    lookups.miss += toFetch.length;
     const missing = toFetch.map((i) => addresses[i] as CacheAddress);
     const fetchedAt = this.cache.now();
     let result: FetchResult<V>;
@@ -173,6 +193,7 @@ export class CacheSession {
     } catch (error) {
       if (!(error instanceof DownstreamError)) throw error;
       for (const i of toFetch) out[i] = this.staleIfErrorOr(error, keys[i] as string, staleCopies.get(i)) as V | null | Error;
+      lookups.staleIfError += toFetch.filter((i) => staleCopies.has(i)).length;
       return out;
     }
     for (const i of toFetch) out[i] = result.values.get(keys[i] as string) ?? null;
@@ -189,6 +210,12 @@ export class CacheSession {
     void this.cache.write(writes).then((ok) => {
       if (!ok) this.stats.redisErrors++;
     });
+  }
+
+  private lookupsOf(family: Family): FamilyLookups {
+    let lookups = this.lookups.get(family);
+    if (!lookups) this.lookups.set(family, (lookups = { l1: 0, l2: 0, miss: 0, stale: 0, staleIfError: 0 }));
+    return lookups;
   }
 
   /** A stale copy's value, reported in the response, or the error when there is none. */

@@ -67,3 +67,12 @@ export function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, va
   }
   return raw as T;
 }
+
+/** A number from 0 to 1 (a share). */
+export function ratio(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error(`${name} must be a number from 0 to 1; received ${JSON.stringify(raw)}.`);
+  return value;
+}

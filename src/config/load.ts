@@ -4,7 +4,7 @@
  */
 import type { ServiceName, ServiceUrls } from '../contract/services';
 import { SERVICE_NAMES } from '../contract/services';
-import { budget, flag, integer, oneOf, originList, trustProxy } from './environment';
+import { budget, flag, integer, oneOf, originList, ratio, trustProxy } from './environment';
 import {
   DEFAULT_CACHE,
   DEFAULT_DOWNSTREAM,
@@ -108,6 +108,10 @@ export function loadConfig(
       maxResponseBytes: DEFAULT_DOWNSTREAM.maxResponseBytes,
       circuitThreshold: integer(env, 'CIRCUIT_THRESHOLD', DEFAULT_DOWNSTREAM.circuitThreshold),
       circuitCooldownMs: integer(env, 'CIRCUIT_COOLDOWN_MS', DEFAULT_DOWNSTREAM.circuitCooldownMs),
+      maxConcurrent: integer(env, 'DOWNSTREAM_MAX_CONCURRENT', integer(env, 'DOWNSTREAM_CONNECTIONS', DEFAULT_DOWNSTREAM.maxConcurrent)),
+      maxQueued: integer(env, 'DOWNSTREAM_MAX_QUEUED', DEFAULT_DOWNSTREAM.maxQueued),
+      retryBudgetRatio: ratio(env, 'RETRY_BUDGET_RATIO', DEFAULT_DOWNSTREAM.retryBudgetRatio),
+      retryBudgetMin: integer(env, 'RETRY_BUDGET_MIN', DEFAULT_DOWNSTREAM.retryBudgetMin),
     },
     cache: {
       redisUrl: env.REDIS_URL || null,
@@ -131,6 +135,12 @@ export function loadConfig(
       apqMaxBytes: integer(env, 'APQ_MAX_BYTES', DEFAULT_RATE_LIMITS.apqMaxBytes),
     },
     trustProxyHops: trustProxy(env),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 10_000),
+    metricsPort: env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0) : null,
+    shutdown: {
+      delayMs: integer(env, 'SHUTDOWN_DELAY_MS', production ? 5000 : 0),
+      timeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 20_000),
+    },
     production,
     introspection: flag(env, 'INTROSPECTION', !production),
     playground: flag(env, 'PLAYGROUND', !production),

@@ -21,6 +21,14 @@ export interface DownstreamOptions {
   circuitThreshold: number;
   /** Milliseconds an open circuit fails fast before a trial call. Default 5000. */
   circuitCooldownMs: number;
+  /** Calls in flight per service (the bulkhead; beyond it they wait for a slot); 0 = no bound. Default 32, the pool's connections. */
+  maxConcurrent: number;
+  /** Calls that may wait for a slot per service; beyond, a call fails at once (DOWNSTREAM_UNAVAILABLE). Default 1000: a burst of hundreds of requests waits, a stuck service's backlog does not grow without end. */
+  maxQueued: number;
+  /** Retries a service may get per call over a 10 s window (a retry budget), besides `retryBudgetMin`. Default 0.1. */
+  retryBudgetRatio: number;
+  /** Retries a service may get per 10 s whatever its traffic. Default 5. */
+  retryBudgetMin: number;
 }
 
 export interface AuthOptions {
@@ -149,6 +157,13 @@ export interface SheddingOptions {
   unreadyAfterMs: number;
 }
 
+export interface ShutdownOptions {
+  /** How long the instance keeps serving, unready, after the signal, so load balancers take it out. Default 5000 in production, 0 otherwise. */
+  delayMs: number;
+  /** How long it then waits for requests in flight before closing their connections. Default 20000. */
+  timeoutMs: number;
+}
+
 export interface GatewayConfig {
   /** HTTP port; 0 picks a free one. Default 4000. */
   port: number;
@@ -166,6 +181,12 @@ export interface GatewayConfig {
    * socket's address is the client. Default 0.
    */
   trustProxyHops: number;
+  /** The deadline of a whole GraphQL request, in ms: each downstream call's timeout is the lesser of its own and the time left. Default 10000. */
+  requestTimeoutMs: number;
+  /** Serve `/metrics` on this port (an internal one) instead of the public one; null: on the public port. Default null. */
+  metricsPort: number | null;
+  /** Graceful shutdown on SIGTERM/SIGINT (README: "Running in production"). */
+  shutdown: ShutdownOptions;
   /** `production` masks internal errors and turns introspection and the playground off. */
   production: boolean;
   /** Introspection on? Default: off in production, on otherwise. */
@@ -224,6 +245,10 @@ export const DEFAULT_DOWNSTREAM: DownstreamOptions = {
   maxResponseBytes: 8 * 1024 * 1024,
   circuitThreshold: 5,
   circuitCooldownMs: 5000,
+  maxConcurrent: 32,
+  maxQueued: 1000,
+  retryBudgetRatio: 0.1,
+  retryBudgetMin: 5,
 };
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {

@@ -50,6 +50,8 @@ export interface RequestRecord extends CallTrace {
   trustedDocument?: string;
   /** The operation's estimated cost (graphql/operationCost.ts), once it is resolved. */
   cost?: number;
+  /** Why a protection refused the request, for metrics: a limit's rule, `untrusted`, a rate budget, `overloaded`. */
+  rejection?: string;
   /** Set once the request is charged to its client's budgets, so the endpoint charges the others exactly once. */
   rateLimitCharged?: boolean;
 }

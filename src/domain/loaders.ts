@@ -126,7 +126,7 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
     const peek = (key: K): unknown => {
       const address = where(key);
       const local = localKey(address);
-      return cache.peek(local, address.field === undefined ? local : localKey({ family, owner: address.owner }));
+      return cache.peek(family, local, address.field === undefined ? local : localKey({ family, owner: address.owner }));
     };
     return {
       load(key) {

@@ -6,9 +6,27 @@
 import type { DownstreamErrorBody } from '../contract/payloads';
 import type { ServiceName } from '../contract/services';
 
-/** Per-request counters, filled by the transport; the request's log line reads them. */
+/**
+ * What a request gives each of its calls: its counters, filled by the
+ * transport (the request's log line reads them), and the bounds it sets:
+ * the moment it must be answered by, and the signal that it is gone.
+ */
 export interface CallTrace {
   downstreamCalls: number;
+  /** `performance.now()` by which the request must be answered: a call's timeout is the lesser of its own and the time left. */
+  deadline?: number;
+  /** Aborted when nobody waits for the request's reads any more (the client went away). Writes run to the end. */
+  signal?: AbortSignal;
+}
+
+/** A call given up because nobody waits for its answer any more: never a sign of the service's health. */
+export class CallCancelled extends Error {
+  override readonly name = 'CallCancelled';
+}
+
+/** A call cut short by its request's deadline rather than by its own timeout: the request's time ran out, not the service's. */
+export class DeadlineReached extends Error {
+  override readonly name = 'DeadlineReached';
 }
 
 /** A read's value with the service's freshness: its `Cache-Control: max-age`, the longest anyone may cache it. */

@@ -12,12 +12,15 @@
  *
  * Why an interceptor: the breaker composes with the pool and the retry
  * interceptor like any other transport concern, and sees each call once,
- * after its retries. One verdict is not the interceptor's to give: a 2xx is
+ * after its retries. A call the gateway cancelled (nobody waits for it) or
+ * cut short by its request's deadline says nothing of the service, and is
+ * not counted. One verdict is not the interceptor's to give: a 2xx is
  * healthy only once its body passes the contract's check, which happens above
  * the dispatcher, so the transport settles a 2xx itself with `success()` or
  * `failure()`.
  */
 import type { Dispatcher } from 'undici';
+import { CallCancelled, DeadlineReached } from './call';
 
 export class CircuitBreaker {
   private failures = 0;
@@ -42,9 +45,25 @@ export class CircuitBreaker {
     return this.openedAt !== null;
   }
 
+  /** Where it stands: `open` fails fast, `half-open` lets one trial through, `closed` lets everything through. */
+  get state(): 'closed' | 'open' | 'half-open' {
+    if (this.openedAt === null) return 'closed';
+    return this.now() - this.openedAt < this.cooldownMs ? 'open' : 'half-open';
+  }
+
+  /** Failures since the last success. */
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+
   success(): void {
     this.failures = 0;
     this.openedAt = null;
+    this.trialInFlight = false;
+  }
+
+  /** A trial that ended without a verdict (the call was cancelled): the next call may try again. */
+  release(): void {
     this.trialInFlight = false;
   }
 
@@ -94,8 +113,10 @@ export function circuitBreakerInterceptor(breaker: CircuitBreaker): Dispatcher.D
         return handler.onResponseEnd?.(controller, trailers);
       },
       onResponseError(controller, error) {
+        // Cancelled, or cut short by the request's deadline: the gateway's decision, no verdict on the service.
+        if (error instanceof CallCancelled || error instanceof DeadlineReached) breaker.release();
         // A failed status was counted when it started; a body that then breaks is the same failure.
-        if (!isFailureStatus(status)) breaker.failure();
+        else if (!isFailureStatus(status)) breaker.failure();
         return handler.onResponseError?.(controller, error);
       },
     });

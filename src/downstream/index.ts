@@ -9,7 +9,7 @@ import { createInventoryClient, type InventoryClient } from './inventoryClient';
 import { createOrdersClient, type OrdersClient } from './ordersClient';
 import { createRecommendationsClient, type RecommendationsClient } from './recommendationsClient';
 import { createReviewsClient, type ReviewsClient } from './reviewsClient';
-import { ServiceHttp } from './serviceHttp';
+import { ServiceHttp, type RetryObserver, type ServiceHealth } from './serviceHttp';
 import { type CallObserver } from './call';
 import { SERVICE_NAMES, type ServiceName, type ServiceUrls } from '../contract/services';
 
@@ -20,14 +20,14 @@ export interface Downstream {
   accounts: AccountsClient;
   orders: OrdersClient;
   recommendations: RecommendationsClient;
-  /** Which services answer at all (for /readyz). */
-  reachability(): Promise<Record<ServiceName, boolean>>;
+  /** Each service's health as this instance's own calls show it: circuit, recent failures, load (for /readyz). Never a call. */
+  health(): Record<ServiceName, ServiceHealth>;
   close(): Promise<void>;
 }
 
-export function createDownstream(urls: ServiceUrls, options: DownstreamOptions, observe?: CallObserver, now?: () => number): Downstream {
+export function createDownstream(urls: ServiceUrls, options: DownstreamOptions, observe?: CallObserver, now?: () => number, onRetry?: RetryObserver): Downstream {
   const http = {} as Record<ServiceName, ServiceHttp>;
-  for (const name of SERVICE_NAMES) http[name] = new ServiceHttp(name, urls[name], options, observe, now);
+  for (const name of SERVICE_NAMES) http[name] = new ServiceHttp(name, urls[name], options, observe, now, onRetry);
   return {
     catalog: createCatalogClient(http.catalog),
     inventory: createInventoryClient(http.inventory),
@@ -35,10 +35,9 @@ export function createDownstream(urls: ServiceUrls, options: DownstreamOptions, 
     accounts: createAccountsClient(http.accounts),
     orders: createOrdersClient(http.orders),
     recommendations: createRecommendationsClient(http.recommendations),
-    async reachability() {
-      const results = await Promise.all(SERVICE_NAMES.map((name) => http[name].ping()));
-      const out = {} as Record<ServiceName, boolean>;
-      SERVICE_NAMES.forEach((name, i) => (out[name] = results[i] as boolean));
+    health() {
+      const out = {} as Record<ServiceName, ServiceHealth>;
+      for (const name of SERVICE_NAMES) out[name] = http[name].health();
       return out;
     },
     async close() {

@@ -7,8 +7,14 @@
  * interceptors: retry and the circuit breaker wrap the dispatcher instead of
  * living in every client, so a client file only says which path it calls and
  * what shape it expects back. The order, innermost first:
- *   pool ← retry (idempotent reads, per attempt) ← circuit breaker (per call,
- *   after its retries, so one failing call counts once).
+ *   pool ← retry (idempotent reads, per attempt, within the service's retry
+ *   budget, jittered: retryBudget.ts) ← circuit breaker (per call, after its
+ *   retries, so one failing call counts once).
+ * Before a call reaches the dispatcher, the service's bulkhead gives it a
+ * slot (bulkhead.ts), and its timeout becomes the lesser of its own and what
+ * is left of its request's deadline. A read is cancelled when nobody waits
+ * for it any more (the request's signal); a write always runs to the end, so
+ * an order is never left half-known.
  *
  * Every call ends in exactly one of three ways:
  * - a 2xx whose body passes the payload check: `{ ok: true, value }`;
@@ -23,8 +29,10 @@ import type { DownstreamErrorBody } from '../contract/payloads';
 import type { ServiceName } from '../contract/services';
 import { PayloadError, type Check } from '../contract/validate';
 import { DownstreamError, unexpectedStatus } from '../errors/catalogue';
-import type { CallObserver, CallTrace, Outcome } from './call';
+import { Bulkhead, BulkheadFull } from './bulkhead';
+import { CallCancelled, DeadlineReached, type CallObserver, type CallTrace, type Outcome } from './call';
 import { CircuitBreaker, circuitBreakerInterceptor, CircuitOpenError } from './circuitBreaker';
+import { RetryBudget, retryPolicy } from './retryBudget';
 
 export interface CallOptions<T> {
   /** The route template for metrics, e.g. `GET /products/{id}`. */
@@ -36,7 +44,23 @@ export interface CallOptions<T> {
   /** JSON body for POST. */
   body?: unknown;
   trace?: CallTrace;
+  /** Aborted when the keys this call fetches are no longer wanted (a prefetched field whose parent failed). */
+  signal?: AbortSignal;
 }
+
+/** A service's health as its calls show it (`/readyz`). */
+export interface ServiceHealth {
+  /** `ok`: the last call succeeded and the circuit is closed; `degraded` otherwise. */
+  status: 'ok' | 'degraded';
+  circuit: 'closed' | 'open' | 'half-open';
+  consecutiveFailures: number;
+  /** Calls in flight, and waiting for a slot of the bulkhead. */
+  active: number;
+  queued: number;
+}
+
+/** Told whether each retry went out or the budget refused it (metrics). */
+export type RetryObserver = (service: ServiceName, result: 'sent' | 'budget_exhausted') => void;
 
 const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
@@ -63,14 +87,18 @@ export class ServiceHttp {
   private readonly timeoutMs: number;
   private readonly observe: CallObserver | undefined;
   private readonly circuit: CircuitBreaker;
+  private readonly bulkhead: Bulkhead;
+  private readonly retryBudget: RetryBudget;
 
-  constructor(service: ServiceName, baseUrl: string, options: DownstreamOptions, observe?: CallObserver, now?: () => number) {
+  constructor(service: ServiceName, baseUrl: string, options: DownstreamOptions, observe?: CallObserver, now?: () => number, onRetry?: RetryObserver) {
     const url = new URL(baseUrl);
     this.service = service;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.timeoutMs = options.requestTimeoutMs;
     this.observe = observe;
     this.circuit = new CircuitBreaker(options.circuitThreshold, options.circuitCooldownMs, now);
+    this.bulkhead = new Bulkhead(options.maxConcurrent, options.maxQueued);
+    this.retryBudget = new RetryBudget({ ratio: options.retryBudgetRatio, minPerWindow: options.retryBudgetMin, windowMs: 10_000 });
     this.pool = new Pool(url.origin, {
       connections: options.connections,
       connectTimeout: options.connectTimeoutMs,
@@ -83,9 +111,13 @@ export class ServiceHttp {
       options.retries > 0
         ? interceptors.retry({
             maxRetries: options.retries,
-            minTimeout: 20,
-            maxTimeout: 200,
-            timeoutFactor: 2,
+            retry: retryPolicy({
+              budget: this.retryBudget,
+              maxRetries: options.retries,
+              baseDelayMs: 20,
+              maxDelayMs: 200,
+              onRetry: (result) => onRetry?.(service, result),
+            }),
             methods: ['GET'],
             statusCodes: [502, 503, 504],
             errorCodes: ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'],
@@ -97,7 +129,10 @@ export class ServiceHttp {
   async call<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
     const started = performance.now();
     let outcome = 'error';
+    let release: (() => void) | undefined;
     try {
+      release = await this.slot(method, options);
+      if (method === 'GET') this.retryBudget.recordCall();
       const result = await this.send(method, path, options);
       outcome = String(result.status);
       return result;
@@ -105,10 +140,38 @@ export class ServiceHttp {
       if (error instanceof DownstreamError) outcome = error.failure;
       throw error;
     } finally {
-      // A call the open circuit refused was never made: it is observed, not counted.
-      if (options.trace && outcome !== 'circuit') options.trace.downstreamCalls++;
-      this.observe?.(this.service, options.route, outcome, outcome === 'circuit' ? 0 : performance.now() - started);
+      release?.();
+      // A call the gateway itself refused (circuit, bulkhead, deadline) was never made: observed, not counted.
+      const made = outcome !== 'circuit' && outcome !== 'bulkhead' && outcome !== 'deadline';
+      if (options.trace && made) options.trace.downstreamCalls++;
+      this.observe?.(this.service, options.route, outcome, made ? performance.now() - started : 0);
     }
+  }
+
+  /** A slot of the bulkhead, waited for at most until the request's deadline or the end of its interest. */
+  private async slot(method: 'GET' | 'POST', options: CallOptions<unknown>): Promise<() => void> {
+    const left = timeLeft(options.trace);
+    if (left <= 0) throw new DownstreamError(this.service, 'deadline', `was not called: the request's deadline had passed`);
+    const free = this.bulkhead.tryAcquire();
+    if (free) return free;
+    const signals = this.readSignals(method, options);
+    if (left !== Infinity) signals.push(AbortSignal.timeout(Math.ceil(left)));
+    try {
+      return await this.bulkhead.wait(signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals));
+    } catch (error) {
+      if (error instanceof BulkheadFull) throw new DownstreamError(this.service, 'bulkhead', `is at capacity: ${error.message}`);
+      if (error instanceof CallCancelled) throw new DownstreamError(this.service, 'aborted', 'was not called: nobody waits for the answer any more');
+      throw new DownstreamError(this.service, 'deadline', `was not called: the request's deadline passed while waiting for a call slot`);
+    }
+  }
+
+  /** What cancels a read: its request going away, its keys no longer wanted. A write is never cancelled. */
+  private readSignals(method: 'GET' | 'POST', options: CallOptions<unknown>): AbortSignal[] {
+    if (method !== 'GET') return [];
+    const signals: AbortSignal[] = [];
+    if (options.trace?.signal) signals.push(options.trace.signal);
+    if (options.signal) signals.push(options.signal);
+    return signals;
   }
 
   private async send<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
@@ -118,6 +181,12 @@ export class ServiceHttp {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
+    // The call's own timeout, or less when its request has less time left.
+    const left = timeLeft(options.trace);
+    const timeoutMs = Math.max(1, Math.min(this.timeoutMs, left));
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(timeoutMs < this.timeoutMs ? new DeadlineReached() : undefined), timeoutMs);
+    const signals = [timeout.signal, ...this.readSignals(method, options)];
     let response: Dispatcher.ResponseData;
     try {
       response = await this.dispatcher.request({
@@ -125,13 +194,14 @@ export class ServiceHttp {
         path: this.basePath + path + queryString(options.query),
         headers,
         body,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
         // undici's own timeouts measure gaps between chunks; this is the deadline for the whole answer.
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: signals.length === 1 ? timeout.signal : AbortSignal.any(signals),
       });
     } catch (error) {
-      throw this.transportError(error, options.route);
+      clearTimeout(timer);
+      throw this.transportError(error, options.route, timeoutMs);
     }
 
     const { statusCode } = response;
@@ -139,7 +209,9 @@ export class ServiceHttp {
     try {
       text = await response.body.text();
     } catch (error) {
-      throw this.transportError(error, options.route);
+      throw this.transportError(error, options.route, timeoutMs);
+    } finally {
+      clearTimeout(timer);
     }
 
     if (statusCode >= 200 && statusCode < 300) {
@@ -170,9 +242,13 @@ export class ServiceHttp {
     }
   }
 
-  private transportError(error: unknown, route: string): DownstreamError {
+  private transportError(error: unknown, route: string, timeoutMs: number): DownstreamError {
     if (error instanceof CircuitOpenError) {
       return new DownstreamError(this.service, 'circuit', 'is unavailable (its circuit is open after repeated failures)');
+    }
+    if (error instanceof CallCancelled) return new DownstreamError(this.service, 'aborted', 'was cancelled: nobody waits for the answer any more');
+    if (error instanceof DeadlineReached) {
+      return new DownstreamError(this.service, 'deadline', `did not answer within the ${timeoutMs} ms left of the request's deadline`);
     }
     const err = error as { code?: string; statusCode?: number };
     if (err.code === 'UND_ERR_REQ_RETRY' && typeof err.statusCode === 'number' && err.statusCode < 300) {
@@ -183,8 +259,8 @@ export class ServiceHttp {
       // The retry interceptor gave up: report the status of the last attempt, as without retries.
       return unexpectedStatus(this.service, route, err.statusCode);
     }
-    if ((err.code && TIMEOUT_CODES.has(err.code)) || (error as Error)?.name === 'TimeoutError') {
-      return new DownstreamError(this.service, 'timeout', `did not answer within ${this.timeoutMs} ms`);
+    if ((err.code && TIMEOUT_CODES.has(err.code)) || (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError') {
+      return new DownstreamError(this.service, 'timeout', `did not answer within ${timeoutMs} ms`);
     }
     if (err.code && UNREACHABLE_CODES.has(err.code)) {
       return new DownstreamError(this.service, 'unreachable', 'could not be reached');
@@ -200,25 +276,21 @@ export class ServiceHttp {
     return this.circuit.open;
   }
 
-  /** Is the origin reachable at all? Any HTTP answer counts; used by /readyz. */
-  async ping(): Promise<boolean> {
-    try {
-      const response = await this.pool.request({
-        method: 'GET',
-        path: this.basePath + '/',
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      await response.body.dump();
-      return true;
-    } catch {
-      return false;
-    }
+  /** What this instance knows of the service from its own calls, without calling it (readiness). */
+  health(): ServiceHealth {
+    const circuit = this.circuit.state;
+    const consecutiveFailures = this.circuit.consecutiveFailures;
+    return { status: circuit === 'closed' && consecutiveFailures === 0 ? 'ok' : 'degraded', circuit, consecutiveFailures, ...this.bulkhead.load };
   }
 
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** Milliseconds until the request's deadline (Infinity without one). */
+function timeLeft(trace: CallTrace | undefined): number {
+  return trace?.deadline === undefined ? Infinity : trace.deadline - performance.now();
 }
 
 function queryString(query: CallOptions<unknown>['query']): string {

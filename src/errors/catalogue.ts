@@ -64,8 +64,23 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Why a downstream call failed, from the gateway's point of view. */
-export type DownstreamFailure = 'status' | 'timeout' | 'unreachable' | 'payload' | 'circuit';
+/**
+ * Why a downstream call failed, from the gateway's point of view. The last
+ * three were the gateway's decision, not the service's failure: its bulkhead
+ * was full, the request's deadline had passed, or nobody waited any more.
+ */
+export type DownstreamFailure = 'status' | 'timeout' | 'unreachable' | 'payload' | 'circuit' | 'bulkhead' | 'deadline' | 'aborted';
+
+const FAILURE_CODES: Record<DownstreamFailure, ErrorCode> = {
+  status: ErrorCode.DOWNSTREAM_ERROR,
+  timeout: ErrorCode.DOWNSTREAM_TIMEOUT,
+  unreachable: ErrorCode.DOWNSTREAM_TIMEOUT,
+  deadline: ErrorCode.DOWNSTREAM_TIMEOUT,
+  aborted: ErrorCode.DOWNSTREAM_TIMEOUT,
+  payload: ErrorCode.DOWNSTREAM_BAD_PAYLOAD,
+  circuit: ErrorCode.DOWNSTREAM_UNAVAILABLE,
+  bulkhead: ErrorCode.DOWNSTREAM_UNAVAILABLE,
+};
 
 /**
  * A failed downstream call. Thrown by the clients, it surfaces in GraphQL as an
@@ -77,14 +92,7 @@ export class DownstreamError extends GraphQLError {
   readonly status: number | undefined;
 
   constructor(service: ServiceName, failure: DownstreamFailure, detail: string, status?: number) {
-    const code =
-      failure === 'timeout' || failure === 'unreachable'
-        ? ErrorCode.DOWNSTREAM_TIMEOUT
-        : failure === 'payload'
-          ? ErrorCode.DOWNSTREAM_BAD_PAYLOAD
-          : failure === 'circuit'
-            ? ErrorCode.DOWNSTREAM_UNAVAILABLE
-            : ErrorCode.DOWNSTREAM_ERROR;
+    const code = FAILURE_CODES[failure];
     super(`The ${service} service ${detail}.`, {
       extensions: { code, service },
     });

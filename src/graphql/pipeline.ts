@@ -54,6 +54,8 @@ export async function createPipeline(options: PipelineOptions): Promise<ApolloSe
     // (the endpoint refuses most such documents before Apollo: http/admission.ts).
     ...(options.limits.maxTokens > 0 ? { parseOptions: { maxTokens: options.limits.maxTokens } } : {}),
     introspection: options.introspection,
+    // The gateway owns the process's signals and stops Apollo once, in its own shutdown (gateway.ts).
+    stopOnTerminationSignals: false,
     // Apollo's CSRF prevention stays on: a browser cannot send a "simple"
     // cross-site request that runs an operation (see README, GraphQL over HTTP).
     csrfPrevention: true,

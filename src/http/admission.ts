@@ -42,7 +42,10 @@ export function admission(options: AdmissionOptions): Admit {
     const request = documentRequest(params, method);
     if ('status' in request) return { refusal: request };
     const admitted = admitDocument(frontend, trusted, mode, request);
-    if (admitted.kind === 'refused') return { refusal: admitted.refusal };
+    if (admitted.kind === 'refused') {
+      if (admitted.refusal.status >= 400) record.rejection = 'untrusted';
+      return { refusal: admitted.refusal };
+    }
     if (admitted.kind === 'trusted') {
       record.trustedDocument = admitted.text.id;
       // Most clients send the trusted text itself: nothing to rewrite then.
@@ -53,6 +56,7 @@ export function admission(options: AdmissionOptions): Admit {
     if (query !== undefined && maxTokens > 0 && query.length > maxTokens) {
       const tokens = tokenCount(query, maxTokens);
       if (tokens > maxTokens) {
+        record.rejection = 'tokens';
         return {
           refusal: {
             status: 400,

@@ -27,6 +27,8 @@ export interface EventLoopDelayOptions {
 export interface EventLoopDelay {
   /** The largest lateness, in ms, of the ticks of the last window (0 when none was late). */
   delayMs(): number;
+  /** Forgets what was sampled so far (the gateway's own start-up stalls the loop before it serves anyone). */
+  reset(): void;
   stop(): void;
 }
 
@@ -56,6 +58,10 @@ export function createEventLoopDelay(options: EventLoopDelayOptions = {}): Event
       let max = 0;
       for (let i = 0; i < size; i++) if ((at[i] as number) >= since && (late[i] as number) > max) max = late[i] as number;
       return max;
+    },
+    reset() {
+      at.fill(-Infinity);
+      last = now();
     },
     stop,
   };

@@ -34,6 +34,7 @@ import { readBody } from './body';
 import { clientAddress } from './clientAddress';
 import { writeGraphQLResponse } from './graphqlResponse';
 import type { LoadShedder } from './loadShedding';
+import { requestBounds, type RequestLimits } from './requestBounds';
 import type { RequestLog } from './requestLog';
 import { writeError, writeRefusal } from './responses';
 
@@ -47,16 +48,12 @@ export interface GraphQLEndpointOptions {
   requestLog: RequestLog;
   /** Where failures outside GraphQL execution are logged. */
   logger: Logger;
-  /** Largest POST body accepted, in bytes (413 above). */
-  maxBodyBytes: number;
-  /** Largest response body, in bytes: a larger result is replaced by a RESOURCE_LIMIT_EXCEEDED error. */
-  maxResponseBytes: number;
+  /** The bounds of each request (requestBounds.ts). */
+  limits: RequestLimits;
   /** Proxies in front whose X-Forwarded-For entries are believed (TRUST_PROXY); 0 = none. */
   trustProxyHops: number;
   /** Charges one request, costing nothing, to a client whose request was refused before execution (rate limits). */
   chargeUncounted?: (client: string) => void;
-  /** Time the whole POST body may take from the request's start (408 after, connection closed); 0 = none. */
-  bodyTimeoutMs: number;
   /** Shared by both frontends' endpoints: refuses requests at once (503) when the gateway is overloaded. */
   shedder: LoadShedder;
 }
@@ -71,11 +68,12 @@ const ALLOWED_METHODS = 'GET, POST';
 
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLEndpoint {
   const { frontend, pipeline, createContext, admit, requestLog, logger, trustProxyHops, chargeUncounted, shedder } = options;
-  const bodyLimits = { maxBytes: options.maxBodyBytes, timeoutMs: options.bodyTimeoutMs };
+  const { limits } = options;
+  const bodyLimits = { maxBytes: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs };
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const started = performance.now();
-    const record: RequestRecord = { downstreamCalls: 0, operationName: null };
+    const record: RequestRecord = { downstreamCalls: 0, operationName: null, ...requestBounds(res, limits.requestTimeoutMs, started) };
     // Set by Apollo's call of the context factory; read once the response is out.
     let context = null as OperationContext | null;
     let status = 500;
@@ -97,6 +95,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
             : admit(method, { body: body?.value, search: query >= 0 ? url.slice(query) : '' }, record, requestId);
       if ('refusal' in admitted) {
         status = admitted.refusal.status;
+        if (status === 503) record.rejection = 'overloaded';
         writeRefusal(res, admitted.refusal, accept);
         return;
       }
@@ -111,7 +110,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
             record,
           })),
       });
-      status = await writeGraphQLResponse(res, response, { signedIn: context?.viewer != null, maxResponseBytes: options.maxResponseBytes, accept });
+      status = await writeGraphQLResponse(res, response, { signedIn: context?.viewer != null, maxResponseBytes: limits.maxResponseBytes, accept, record });
     } catch (error) {
       logger.error({ err: error, requestId, frontend }, 'request failed outside GraphQL execution');
       if (!res.headersSent) writeError(res, 500, 'Internal server error.', ErrorCode.INTERNAL_SERVER_ERROR, accept);
@@ -126,9 +125,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
   return { handle, stop: () => pipeline.stop() };
 }
 
-function isAllowed(method: string): boolean {
-  return method === 'GET' || method === 'POST';
-}
+const isAllowed = (method: string): boolean => method === 'GET' || method === 'POST';
 
 function overloaded(shed: { retryAfterS: number; message: string }): Refusal {
   return { status: 503, code: ErrorCode.OVERLOADED, message: shed.message, headers: { 'retry-after': String(shed.retryAfterS) } };

@@ -14,6 +14,8 @@ export interface ResponseOptions {
   /** Largest body, in bytes; 0: no bound. */
   maxResponseBytes: number;
   accept: string | undefined;
+  /** Where a refusal for size is noted, for metrics. */
+  record: { rejection?: string };
 }
 
 /** Writes the response; resolves with the status written. */
@@ -36,6 +38,7 @@ export async function writeGraphQLResponse(res: ServerResponse, response: HTTPGr
     return status;
   }
   const limit = options.maxResponseBytes;
+  options.record.rejection = 'response_bytes';
   writeError(res, 400, `A response may be at most ${limit} bytes; this one is ${size}. Ask for fewer items or fields.`, ErrorCode.RESOURCE_LIMIT_EXCEEDED, options.accept, {
     extensions: { rule: 'responseBytes', limit, value: size },
   });

@@ -52,6 +52,8 @@ export interface SheddingStatus {
 export interface LoadShedder {
   admit(): Admission;
   status(): SheddingStatus;
+  /** Forgets the event-loop delay sampled before now: called once the gateway starts serving, after its start-up stalled the loop. */
+  startServing(): void;
   stop(): void;
 }
 
@@ -128,6 +130,9 @@ export function createLoadShedder(options: LoadShedderOptions): LoadShedder {
         activeForMs: Math.round(activeForMs),
         persistent: active && unreadyAfterMs > 0 && activeForMs >= unreadyAfterMs,
       };
+    },
+    startServing() {
+      loop?.reset();
     },
     stop() {
       if (!options.eventLoopDelay) loop?.stop();

@@ -1,131 +1,149 @@
 /**
- * `/metrics` in the Prometheus text format, without a metrics library.
+ * `/metrics`: prom-client's default process and Node series under their
+ * standard names (no prefix, so stock Grafana dashboards read them), and the
+ * gateway's own, following Prometheus conventions: base units (seconds,
+ * bytes), `_total` counters, bounded labels. The list is
+ * deploy/metrics.md; the dashboard and alert rules in deploy/ use it, and a
+ * test checks they name nothing else.
  *
- * The gateway needs a handful of series: requests by frontend and status,
- * their duration, and downstream calls by service and outcome. Counters live
- * in Maps keyed by their label string, so recording is one Map update on the
- * request path, and the text is rendered only when scraped.
+ * One registry per gateway, never prom-client's global one, so two gateways
+ * in one process (tests) never share a series. Recording is on the request
+ * path, so label sets are looked up once and their children kept: a request
+ * costs a handful of Map lookups and increments, and the text is rendered
+ * only when scraped. Gauges of state the gateway already keeps (in flight,
+ * circuits, Redis, draining) are read at scrape time.
  */
-const DURATION_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-class Histogram {
-  readonly counts = new Array<number>(DURATION_BUCKETS_MS.length + 1).fill(0);
-  sum = 0;
-  count = 0;
+/** Seconds: from a warm hit (a few ms) to a request at its deadline (10 s). */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-  observe(ms: number): void {
-    let i = 0;
-    while (i < DURATION_BUCKETS_MS.length && ms > (DURATION_BUCKETS_MS[i] as number)) i++;
-    this.counts[i] = (this.counts[i] as number) + 1;
-    this.sum += ms;
-    this.count++;
-  }
+/** Cache lookups of one request, by entity family and tier (cache/cacheSession.ts). */
+export type CacheTier = 'l1' | 'l2' | 'miss' | 'stale' | 'stale_if_error';
+
+/** A series of a counter or histogram, its labels bound. */
+interface Child {
+  inc(n?: number): void;
+  observe?(value: number): void;
+}
+
+/** What the scrape-time gauges read. */
+export interface GaugeSources {
+  inFlight?: () => number;
+  circuits?: () => Record<string, boolean>;
+  redisBreakerOpen?: () => boolean;
+  draining?: () => boolean;
+}
+
+export interface MetricsOptions {
+  /** prom-client's process and Node series (event loop, GC, heap, CPU). Default true. */
+  defaultMetrics?: boolean;
 }
 
 export class Metrics {
-  private readonly requests = new Map<string, number>();
-  private readonly requestDuration = new Map<string, Histogram>();
-  private readonly downstream = new Map<string, number>();
-  private readonly downstreamDuration = new Map<string, Histogram>();
-  /** Cache work, summed over requests: hits by tier, misses, Redis round trips. */
-  private readonly cache = { l1Hits: 0, l2Hits: 0, misses: 0, stale: 0, staleIfError: 0, redisReads: 0, redisWrites: 0, redisErrors: 0 };
-  private readonly responseCache = { hit: 0, miss: 0, bypass: 0 };
-  /** Downstream calls made on behalf of requests (background refreshes are not). */
-  private requestDownstreamCalls = 0;
-  /** Untrusted documents run in TRUSTED_DOCUMENTS=log mode, by frontend. */
-  private readonly untrusted = new Map<string, number>();
+  readonly registry = new Registry();
+  private readonly requests: Counter<'frontend' | 'operation' | 'status'>;
+  private readonly requestDuration: Histogram<'frontend' | 'operation'>;
+  private readonly downstreamCalls: Counter<'service' | 'route' | 'outcome'>;
+  private readonly downstreamDuration: Histogram<'service' | 'route'>;
+  private readonly requestDownstreamCalls: Counter;
+  private readonly aborted: Counter<'service'>;
+  private readonly retries: Counter<'service' | 'result'>;
+  private readonly cacheLookups: Counter<'family' | 'tier'>;
+  private readonly responseCache: Counter<'outcome'>;
+  private readonly redisRoundTrips: Counter<'kind'>;
+  private readonly redisErrors: Counter;
+  private readonly rejections: Counter<'frontend' | 'reason'>;
+  private readonly untrusted: Counter<'frontend'>;
+  private readonly children = new Map<object, Map<string, Child>>();
+  private sources: GaugeSources = {};
+
+  constructor(options: MetricsOptions = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({ name: 'gateway_requests_total', help: 'GraphQL HTTP requests, by frontend, operation (a trusted operation\'s name, else "other") and status.', labelNames: ['frontend', 'operation', 'status'], registers });
+    this.requestDuration = new Histogram({ name: 'gateway_request_duration_seconds', help: 'GraphQL HTTP request duration, arrival to last byte, in seconds.', labelNames: ['frontend', 'operation'], buckets: DURATION_BUCKETS, registers });
+    this.downstreamCalls = new Counter({ name: 'gateway_downstream_calls_total', help: 'Downstream calls, by service, route and outcome (an HTTP status, or timeout, unreachable, payload, circuit, bulkhead, aborted, deadline).', labelNames: ['service', 'route', 'outcome'], registers });
+    this.downstreamDuration = new Histogram({ name: 'gateway_downstream_call_duration_seconds', help: 'Downstream call duration in seconds, retries included.', labelNames: ['service', 'route'], buckets: DURATION_BUCKETS, registers });
+    this.requestDownstreamCalls = new Counter({ name: 'gateway_request_downstream_calls_total', help: 'Downstream calls made on behalf of requests (background refreshes excluded).', registers });
+    this.aborted = new Counter({ name: 'gateway_downstream_calls_aborted_total', help: 'Downstream calls cancelled because no request waited for them any more (a client that went away, a parent that failed).', labelNames: ['service'], registers });
+    this.retries = new Counter({ name: 'gateway_downstream_retries_total', help: 'Retries of idempotent downstream reads: sent, or refused by the service\'s retry budget.', labelNames: ['service', 'result'], registers });
+    this.cacheLookups = new Counter({ name: 'gateway_cache_lookups_total', help: 'Entity cache lookups by family and tier (l1, l2, miss, stale, stale_if_error).', labelNames: ['family', 'tier'], registers });
+    this.responseCache = new Counter({ name: 'gateway_response_cache_total', help: 'Whole-response cache outcomes (hit, miss, bypass).', labelNames: ['outcome'], registers });
+    this.redisRoundTrips = new Counter({ name: 'gateway_redis_roundtrips_total', help: 'Redis pipelines sent by requests, by kind (read, write).', labelNames: ['kind'], registers });
+    this.redisErrors = new Counter({ name: 'gateway_redis_errors_total', help: 'Redis pipelines of requests that failed or timed out.', registers });
+    this.rejections = new Counter({ name: 'gateway_rejections_total', help: 'Requests refused by a protection, by frontend and reason (an operation limit, untrusted, a rate budget, overloaded, response_bytes).', labelNames: ['frontend', 'reason'], registers });
+    this.untrusted = new Counter({ name: 'gateway_untrusted_documents_total', help: 'Untrusted documents run (TRUSTED_DOCUMENTS=log), by frontend.', labelNames: ['frontend'], registers });
+    const sources = () => this.sources;
+    new Gauge({ name: 'gateway_requests_in_flight', help: 'GraphQL requests being served now.', registers, collect() { this.set(sources().inFlight?.() ?? 0); } });
+    new Gauge({
+      name: 'gateway_circuit_open',
+      help: "1 while a downstream service's circuit is open (its calls fail at once).",
+      labelNames: ['service'],
+      registers,
+      collect() {
+        for (const [service, open] of Object.entries(sources().circuits?.() ?? {})) this.set({ service }, open ? 1 : 0);
+      },
+    });
+    new Gauge({ name: 'gateway_redis_breaker_open', help: "1 while Redis is skipped after repeated failures (the gateway serves from L1 and the services).", registers, collect() { this.set(sources().redisBreakerOpen?.() ? 1 : 0); } });
+    new Gauge({ name: 'gateway_draining', help: '1 once the instance is shutting down (readiness 503, finishing its requests).', registers, collect() { this.set(sources().draining?.() ? 1 : 0); } });
+  }
+
+  /** Where the scrape-time gauges read from, once the gateway has built it. */
+  observe(sources: GaugeSources): void {
+    this.sources = { ...this.sources, ...sources };
+  }
+
+  recordRequest(frontend: string, operation: string, status: number, seconds: number, downstreamCalls: number): void {
+    this.child(this.requests, frontend, operation, String(status)).inc();
+    this.child(this.requestDuration, frontend, operation).observe?.(seconds);
+    if (downstreamCalls > 0) this.requestDownstreamCalls.inc(downstreamCalls);
+  }
+
+  recordDownstream(service: string, route: string, outcome: string, seconds: number): void {
+    this.child(this.downstreamCalls, service, route, outcome).inc();
+    this.child(this.downstreamDuration, service, route).observe?.(seconds);
+    if (outcome === 'aborted') this.child(this.aborted, service).inc();
+  }
+
+  recordRetry(service: string, result: 'sent' | 'budget_exhausted'): void {
+    this.child(this.retries, service, result).inc();
+  }
+
+  recordCacheLookups(family: string, tier: CacheTier, count: number): void {
+    if (count > 0) this.child(this.cacheLookups, family, tier).inc(count);
+  }
+
+  recordRequestCache(redis: { reads: number; writes: number; errors: number }, response: 'hit' | 'miss' | 'bypass'): void {
+    if (redis.reads > 0) this.child(this.redisRoundTrips, 'read').inc(redis.reads);
+    if (redis.writes > 0) this.child(this.redisRoundTrips, 'write').inc(redis.writes);
+    if (redis.errors > 0) this.redisErrors.inc(redis.errors);
+    this.child(this.responseCache, response).inc();
+  }
+
+  recordRejection(frontend: string, reason: string): void {
+    this.child(this.rejections, frontend, reason).inc();
+  }
 
   recordUntrusted(frontend: string): void {
-    const key = `frontend="${frontend}"`;
-    this.untrusted.set(key, (this.untrusted.get(key) ?? 0) + 1);
+    this.child(this.untrusted, frontend).inc();
   }
 
-  recordRequest(frontend: string, status: number, ms: number, downstreamCalls = 0): void {
-    this.requestDownstreamCalls += downstreamCalls;
-    const key = `frontend="${frontend}",status="${status}"`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    histogram(this.requestDuration, `frontend="${frontend}"`).observe(ms);
+  get contentType(): string {
+    return this.registry.contentType;
   }
 
-  recordDownstream(service: string, route: string, outcome: string, ms: number): void {
-    const key = `service="${service}",route="${route}",outcome="${outcome}"`;
-    this.downstream.set(key, (this.downstream.get(key) ?? 0) + 1);
-    histogram(this.downstreamDuration, `service="${service}"`).observe(ms);
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 
-  recordCache(stats: { l1Hits: number; l2Hits: number; misses: number; stale: number; redisReads: number; redisWrites: number; redisErrors: number }, staleIfError: number, response: 'hit' | 'miss' | 'bypass'): void {
-    const c = this.cache;
-    c.l1Hits += stats.l1Hits;
-    c.l2Hits += stats.l2Hits;
-    c.misses += stats.misses;
-    c.stale += stats.stale;
-    c.staleIfError += staleIfError;
-    c.redisReads += stats.redisReads;
-    c.redisWrites += stats.redisWrites;
-    c.redisErrors += stats.redisErrors;
-    this.responseCache[response]++;
-  }
-
-  render(): string {
-    const lines: string[] = [];
-    counter(lines, 'gateway_requests_total', 'GraphQL HTTP requests by frontend and status.', this.requests);
-    histogramText(lines, 'gateway_request_duration_ms', 'GraphQL request duration in milliseconds.', this.requestDuration);
-    counter(lines, 'gateway_downstream_calls_total', 'Downstream calls by service, route and outcome.', this.downstream);
-    histogramText(lines, 'gateway_downstream_duration_ms', 'Downstream call duration in milliseconds.', this.downstreamDuration);
-    counter(lines, 'gateway_untrusted_documents_total', 'Untrusted documents run (TRUSTED_DOCUMENTS=log), by frontend.', this.untrusted);
-    lines.push('# HELP gateway_request_downstream_calls_total Downstream calls made on behalf of requests (background refreshes excluded).', '# TYPE gateway_request_downstream_calls_total counter');
-    lines.push(`gateway_request_downstream_calls_total ${this.requestDownstreamCalls}`);
-    lines.push('# HELP gateway_cache_lookups_total Entity cache lookups by result.', '# TYPE gateway_cache_lookups_total counter');
-    lines.push(`gateway_cache_lookups_total{result="l1_hit"} ${this.cache.l1Hits}`);
-    lines.push(`gateway_cache_lookups_total{result="l2_hit"} ${this.cache.l2Hits}`);
-    lines.push(`gateway_cache_lookups_total{result="miss"} ${this.cache.misses}`);
-    lines.push(`gateway_cache_lookups_total{result="stale"} ${this.cache.stale}`);
-    lines.push(`gateway_cache_lookups_total{result="stale_if_error"} ${this.cache.staleIfError}`);
-    lines.push('# HELP gateway_redis_roundtrips_total Redis pipelines sent by requests.', '# TYPE gateway_redis_roundtrips_total counter');
-    lines.push(`gateway_redis_roundtrips_total{kind="read"} ${this.cache.redisReads}`);
-    lines.push(`gateway_redis_roundtrips_total{kind="write"} ${this.cache.redisWrites}`);
-    lines.push(`gateway_redis_errors_total ${this.cache.redisErrors}`);
-    lines.push('# HELP gateway_response_cache_total Whole-response cache outcomes.', '# TYPE gateway_response_cache_total counter');
-    for (const [outcome, n] of Object.entries(this.responseCache)) lines.push(`gateway_response_cache_total{outcome="${outcome}"} ${n}`);
-    const cpu = process.cpuUsage();
-    lines.push('# HELP process_cpu_user_seconds_total User CPU time.', '# TYPE process_cpu_user_seconds_total counter');
-    lines.push(`process_cpu_user_seconds_total ${cpu.user / 1e6}`);
-    lines.push('# HELP process_cpu_system_seconds_total System CPU time.', '# TYPE process_cpu_system_seconds_total counter');
-    lines.push(`process_cpu_system_seconds_total ${cpu.system / 1e6}`);
-    const memory = process.memoryUsage();
-    lines.push('# HELP nodejs_heap_used_bytes V8 heap in use.', '# TYPE nodejs_heap_used_bytes gauge', `nodejs_heap_used_bytes ${memory.heapUsed}`);
-    lines.push('# HELP nodejs_heap_total_bytes V8 heap reserved.', '# TYPE nodejs_heap_total_bytes gauge', `nodejs_heap_total_bytes ${memory.heapTotal}`);
-    lines.push('# HELP nodejs_external_bytes Memory of C++ objects bound to JS (buffers).', '# TYPE nodejs_external_bytes gauge', `nodejs_external_bytes ${memory.external}`);
-    lines.push('# HELP process_resident_memory_bytes Resident set size.', '# TYPE process_resident_memory_bytes gauge');
-    lines.push(`process_resident_memory_bytes ${memory.rss}`);
-    return `${lines.join('\n')}\n`;
-  }
-}
-
-function histogram(map: Map<string, Histogram>, key: string): Histogram {
-  let h = map.get(key);
-  if (!h) {
-    h = new Histogram();
-    map.set(key, h);
-  }
-  return h;
-}
-
-function counter(lines: string[], name: string, help: string, map: Map<string, number>): void {
-  lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-  for (const [labels, value] of map) lines.push(`${name}{${labels}} ${value}`);
-}
-
-function histogramText(lines: string[], name: string, help: string, map: Map<string, Histogram>): void {
-  lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
-  for (const [labels, h] of map) {
-    let cumulative = 0;
-    DURATION_BUCKETS_MS.forEach((le, i) => {
-      cumulative += h.counts[i] as number;
-      lines.push(`${name}_bucket{${labels},le="${le}"} ${cumulative}`);
-    });
-    lines.push(`${name}_bucket{${labels},le="+Inf"} ${h.count}`);
-    lines.push(`${name}_sum{${labels}} ${h.sum}`);
-    lines.push(`${name}_count{${labels}} ${h.count}`);
+  /** The series of these label values, looked up once. */
+  private child(metric: Counter<string> | Histogram<string>, ...values: string[]): Child {
+    let byValues = this.children.get(metric);
+    if (!byValues) this.children.set(metric, (byValues = new Map()));
+    const key = values.length === 1 ? (values[0] as string) : values.join('\u0000');
+    let child = byValues.get(key);
+    if (!child) byValues.set(key, (child = metric.labels(...values) as Child));
+    return child;
   }
 }

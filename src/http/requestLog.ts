@@ -36,8 +36,21 @@ export function requestLog(options: RequestLogOptions): RequestLog {
   const lines = options.logger.child({}, { redact: [] });
   return ({ requestId, frontend, status, ms, record, session }) => {
     const response = record.responseCache ?? 'bypass';
-    metrics.recordRequest(frontend, status, ms, record.downstreamCalls);
-    if (session) metrics.recordCache(session.stats, session.staleIfError.length, response);
+    // A bounded label: a trusted operation's name, never a name a client made up.
+    const operation = record.trustedDocument !== undefined && record.operationName ? record.operationName : 'other';
+    metrics.recordRequest(frontend, operation, status, ms / 1000, record.downstreamCalls);
+    if (record.rejection) metrics.recordRejection(frontend, record.rejection);
+    if (session) {
+      const { redisReads, redisWrites, redisErrors } = session.stats;
+      metrics.recordRequestCache({ reads: redisReads, writes: redisWrites, errors: redisErrors }, response);
+      for (const [family, l] of session.lookups) {
+        metrics.recordCacheLookups(family, 'l1', l.l1);
+        metrics.recordCacheLookups(family, 'l2', l.l2);
+        metrics.recordCacheLookups(family, 'miss', l.miss - l.staleIfError);
+        metrics.recordCacheLookups(family, 'stale', l.stale);
+        metrics.recordCacheLookups(family, 'stale_if_error', l.staleIfError);
+      }
+    }
     lines.info(
       {
         requestId,

@@ -4,46 +4,48 @@
  *   /graphql/web, /graphql/mobile   GraphQL over HTTP (GET, POST); in a browser, the playground
  *   /playground/assets/*            the playground's own scripts and styles (no CDN)
  *   /healthz                        liveness: the process serves HTTP
- *   /readyz                         readiness: every downstream service answers
- *   /metrics                        Prometheus text
+ *   /readyz                         readiness: can this instance serve (readiness.ts)
+ *   /metrics                        Prometheus text (unless METRICS_PORT serves it apart)
  *
  * Every response carries `x-request-id`: the client's own, when it sent a
  * sane one, or a fresh UUID, and the same id is on the request's log line;
  * and `X-Content-Type-Options: nosniff`, so no browser reads a JSON error or
  * a metrics page as HTML. The GraphQL paths answer CORS preflights (cors.ts)
- * before anything else, and `/readyz` reports load shedding (loadShedding.ts).
+ * before anything else. While the instance drains, every response closes
+ * its connection.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RedisTier } from '../cache/redisTier';
 import type { Frontend } from '../config';
-import type { Downstream } from '../downstream';
 import type { Cors } from './cors';
 import type { GraphQLEndpoint } from './graphqlEndpoint';
-import type { LoadShedder } from './loadShedding';
+import type { Lifecycle } from './lifecycle';
 import type { Metrics } from './metrics';
 import { servePlaygroundAsset, wantsPlayground } from './playground';
+import { readiness, type ReadinessSources } from './readiness';
 import { writeJson } from './responses';
 
 export interface RouterOptions {
   endpoints: Record<Frontend, GraphQLEndpoint>;
   /** Playground page handlers per frontend, absent when the playground is off. */
   playgrounds: Partial<Record<Frontend, (req: IncomingMessage, res: ServerResponse) => void>>;
-  downstream: Downstream;
-  metrics: Metrics;
-  /** Null without REDIS_URL. */
-  redis: RedisTier | null;
+  /** What /readyz answers from. */
+  readiness: ReadinessSources;
+  /** Null when /metrics is served on its own port (METRICS_PORT). */
+  metrics: Metrics | null;
   cors: Cors;
-  shedder: LoadShedder;
+  lifecycle: Lifecycle;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createRouter(options: RouterOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { endpoints, playgrounds, downstream, metrics, redis, cors, shedder } = options;
+  const { endpoints, playgrounds, metrics, cors, lifecycle } = options;
 
   return (req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
+    // Draining: each response closes its connection, so keep-alive clients move to an instance that stays.
+    if (lifecycle.draining) res.setHeader('connection', 'close');
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -71,28 +73,25 @@ export function createRouter(options: RouterOptions): (req: IncomingMessage, res
       return;
     }
     if (path === '/readyz') {
-      // Unreachable services make the instance unready (503). Redis down only
-      // degrades it: requests still succeed from L1 and the services. Shedding is
-      // reported; only shedding without a break for SHED_UNREADY_AFTER_MS makes it 503.
-      const shedding = shedder.status();
-      void Promise.all([downstream.reachability(), redis ? redis.ping() : Promise.resolve(null)]).then(([services, redisUp]) => {
-        const ready = Object.values(services).every(Boolean);
-        const status = !ready ? 'unready' : shedding.persistent ? 'overloaded' : redisUp === false ? 'degraded' : 'ready';
-        writeJson(res, ready && !shedding.persistent ? 200 : 503, {
-          status,
-          downstream: services,
-          redis: redisUp === null ? 'not configured' : redisUp ? 'up' : 'down',
-          shedding,
-        });
-      });
+      const { status, body } = readiness(options.readiness);
+      writeJson(res, status, body);
       return;
     }
-    if (path === '/metrics') {
-      const text = metrics.render();
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(text);
+    if (path === '/metrics' && metrics) {
+      serveMetrics(metrics, res);
       return;
     }
     writeJson(res, 404, { errors: [{ message: `No route ${path}; the GraphQL endpoints are /graphql/web and /graphql/mobile.` }] });
   };
+}
+
+/** The Prometheus exposition of `metrics` (also the whole of the internal metrics port, METRICS_PORT). */
+export function serveMetrics(metrics: Metrics, res: ServerResponse): void {
+  metrics.render().then(
+    (text) => {
+      res.writeHead(200, { 'content-type': metrics.contentType });
+      res.end(text);
+    },
+    () => writeJson(res, 500, { error: 'metrics could not be collected' }),
+  );
 }

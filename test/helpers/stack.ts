@@ -21,6 +21,14 @@ import type { ServiceUrls } from '../../src/contract/services';
 
 export const TEST_JWT_SECRET = DEVELOPMENT_JWT_SECRET;
 
+/**
+ * The HTTP defaults, but for shedding on event-loop delay: a test process
+ * starts demo data sets and gateways synchronously in the one event loop its
+ * other gateways serve from (a second or so each), which no production
+ * process does while serving. The suites that test that shedding turn it on.
+ */
+export const TEST_HTTP = { ...DEFAULT_HTTP, shedding: { ...DEFAULT_HTTP.shedding, maxEventLoopDelayMs: 0 } };
+
 export function testConfig(services: ServiceUrls, overrides: Partial<GatewayConfig> = {}): GatewayConfig {
   return {
     port: 0,
@@ -42,7 +50,10 @@ export function testConfig(services: ServiceUrls, overrides: Partial<GatewayConf
     trustedDocuments: { mode: 'off', dir: undefined },
     limits: { ...DEFAULT_LIMITS },
     resources: { ...DEFAULT_RESOURCES },
-    http: { ...DEFAULT_HTTP },
+    http: TEST_HTTP,
+    requestTimeoutMs: 10_000,
+    metricsPort: null,
+    shutdown: { delayMs: 0, timeoutMs: 5000 },
     ...overrides,
   };
 }

@@ -90,7 +90,7 @@ describe('L1', () => {
     await session(cache).session.readThrough('stock', [at('stock', 'SKU-1')], stock.fetch);
 
     const { session: warm } = session(cache);
-    expect(warm.peek('stock:SKU-1', 'stock:SKU-1')).toEqual({ sku: 'SKU-1', available: 3 });
+    expect(warm.peek('stock', 'stock:SKU-1', 'stock:SKU-1')).toEqual({ sku: 'SKU-1', available: 3 });
     expect(await warm.readThrough('stock', [at('stock', 'SKU-1')], stock.fetch)).toEqual([{ sku: 'SKU-1', available: 3 }]);
     expect(stock.asked).toHaveLength(1);
     expect(l2.calls.read).toBe(1); // the cold read only
@@ -101,7 +101,7 @@ describe('L1', () => {
     const { cache } = instance();
     await session(cache).session.readThrough('stock', [at('stock', 'SKU-1')], service({ 'SKU-1': 1 }).fetch);
     clock += 5_000; // stock is fresh for 5 s
-    expect(typeof session(cache).session.peek('stock:SKU-1', 'stock:SKU-1')).toBe('symbol');
+    expect(typeof session(cache).session.peek('stock', 'stock:SKU-1', 'stock:SKU-1')).toBe('symbol');
   });
 });
 
@@ -196,7 +196,7 @@ describe('what was fetched', () => {
     const short = service({ 'p-1': 'one' }, 2);
     await session(cache).session.readThrough('product', [at('product', 'p-1')], short.fetch);
     clock += 2_000;
-    expect(typeof session(cache).session.peek('product:p-1', 'product:p-1')).toBe('symbol');
+    expect(typeof session(cache).session.peek('product', 'product:p-1', 'product:p-1')).toBe('symbol');
   });
 
   it('an entry on L2 answers another instance and is promoted to its L1', async () => {

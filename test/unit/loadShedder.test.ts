@@ -13,7 +13,7 @@ function harness(options: Partial<SheddingOptions> = {}) {
     ...DEFAULT_SHEDDING,
     ...options,
     now: () => t,
-    eventLoopDelay: { delayMs: () => delay, stop: () => {} },
+    eventLoopDelay: { delayMs: () => delay, reset: () => (delay = 0), stop: () => {} },
   });
   return {
     shedder,
@@ -132,5 +132,15 @@ describe('what /readyz is told', () => {
     admitted(shedder.admit());
     advance(3_600_000);
     expect(shedder.status()).toMatchObject({ active: true, persistent: false });
+  });
+});
+
+describe('starting to serve', () => {
+  it("forgets the event-loop delay sampled while the gateway was starting (its own start-up stalls the loop)", () => {
+    const { shedder, setDelay } = harness();
+    setDelay(1500);
+    expect(shedder.admit().admitted).toBe(false);
+    shedder.startServing();
+    expect(shedder.admit().admitted).toBe(true);
   });
 });

@@ -51,11 +51,15 @@ export function operationLimitsPlugin(options: OperationLimitsPluginOptions): Ap
             for (const [rule, measure, bound, message] of RULES) {
               const limit = limits[bound];
               const value = shape[measure];
-              if (limit > 0 && value > limit) throw operationLimitExceeded(rule, limit, value, fill(message, limit, value));
+              if (limit > 0 && value > limit) {
+                record.rejection = rejectionOf(rule);
+                throw operationLimitExceeded(rule, limit, value, fill(message, limit, value));
+              }
             }
           }
           const cost = operationCost(schema, document, operation, request.variables);
           if (!trusted && limits.maxCost > 0 && cost > limits.maxCost) {
+            record.rejection = 'cost';
             throw operationLimitExceeded(
               'cost',
               limits.maxCost,
@@ -70,6 +74,11 @@ export function operationLimitsPlugin(options: OperationLimitsPluginOptions): Ap
       };
     },
   };
+}
+
+/** A rule as the rejections metric names it (snake case). */
+export function rejectionOf(rule: LimitRule): string {
+  return rule.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 function fill(message: string, limit: number, value: number): string {

@@ -51,7 +51,10 @@ export function rateLimitPlugin(options: RateLimitPluginOptions): ApolloServerPl
           }
           const decision = await limiter.consume(client, { requests: 1, cost, registrations: registers ? 1 : 0 });
           if (!decision) return;
-          if (!decision.allowed) throw rateLimited(decision);
+          if (!decision.allowed) {
+            record.rejection = `rate_${decision.verdicts.find((v) => !v.fits)?.budget.name ?? 'requests'}`;
+            throw rateLimited(decision);
+          }
           if (rc.request.http?.method === 'GET') return;
           for (const [name, value] of rateLimitHeaders(decision)) rc.response.http.headers.set(name, value);
         },
