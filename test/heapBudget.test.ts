@@ -23,7 +23,8 @@ const output: string[] = [];
 beforeAll(async () => {
   child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', 'src/main.ts'], {
     cwd: projectRoot(),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    // Timeouts long enough for a machine the other test workers keep busy: this measures memory, not speed.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DOWNSTREAM_TIMEOUT_MS: '10000', REQUEST_TIMEOUT_MS: '30000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   url = await new Promise<string>((resolve, reject) => {
@@ -72,7 +73,7 @@ describe(`npm start's process in ${HEAP_MB} MB of heap`, () => {
       const others = Array.from({ length: 10 }, () => postGraphQL(url, 'web', { query: page.document, variables: page.variables }));
       const [heavyAnswers, otherAnswers] = await Promise.all([Promise.all(heavy), Promise.all(others)]);
       for (const answer of heavyAnswers) {
-        expect(answer.status).toBe(200);
+        expect({ status: answer.status, errors: answer.body.errors }).toEqual({ status: 200, errors: undefined });
         expect(answer.body.data.p0.edges.length).toBeGreaterThan(0);
       }
       for (const answer of otherAnswers) expect({ id: answer.body.data?.product?.id, errors: answer.body.errors }).toEqual({ id: 'p-0001', errors: undefined });

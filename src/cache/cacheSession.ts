@@ -123,11 +123,11 @@ export class CacheSession {
     return entry.v;
   }
 
-  async readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): Promise<(V | null | Error)[]> {
+  async readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>, signal?: AbortSignal): Promise<(V | null | Error)[]> {
     const lookups = this.lookupsOf(family);
     if (!this.cache.enabled) {
       lookups.miss += addresses.length;
-      return this.fetchOnly(addresses, fetch);
+      return this.fetchOnly(addresses, fetch, signal);
     }
     const policy = POLICIES[family];
     const out = new Array<V | null | Error>(addresses.length);
@@ -189,7 +189,7 @@ export class CacheSession {
     const fetchedAt = this.cache.now();
     let result: FetchResult<V>;
     try {
-      result = await this.scheduler.fetching(() => fetch(missing, this.trace));
+      result = await this.scheduler.fetching(() => fetch(missing, this.trace, signal));
     } catch (error) {
       if (!(error instanceof DownstreamError)) throw error;
       for (const i of toFetch) out[i] = this.staleIfErrorOr(error, keys[i] as string, staleCopies.get(i)) as V | null | Error;
@@ -231,9 +231,9 @@ export class CacheSession {
   }
 
   /** The read path with the cache turned off: straight to the service. */
-  private async fetchOnly<V>(addresses: readonly CacheAddress[], fetch: Fetch<V>): Promise<(V | null | Error)[]> {
+  private async fetchOnly<V>(addresses: readonly CacheAddress[], fetch: Fetch<V>, signal?: AbortSignal): Promise<(V | null | Error)[]> {
     this.stats.misses += addresses.length;
-    const { values } = await fetch([...addresses], this.trace);
+    const { values } = await fetch([...addresses], this.trace, signal);
     return addresses.map((a) => values.get(localKey(a)) ?? null);
   }
 

@@ -16,4 +16,5 @@ export interface FetchResult<V> {
   maxAgeSeconds: number | null;
 }
 
-export type Fetch<V> = (missing: CacheAddress[], trace: CallTrace) => Promise<FetchResult<V>>;
+/** `signal` aborts when nobody wants these entities any more (domain/interest.ts); a background refresh has none. */
+export type Fetch<V> = (missing: CacheAddress[], trace: CallTrace, signal?: AbortSignal) => Promise<FetchResult<V>>;

@@ -13,6 +13,7 @@
 import type { CacheSession } from '../cache/cacheSession';
 import type { Frontend } from '../config';
 import type { Commands } from '../domain/commands';
+import type { PrefetchScope } from '../domain/interest';
 import type { Loaders } from '../domain/loaders';
 import type { Viewer } from '../domain/viewer';
 import type { CallTrace } from '../downstream/call';
@@ -28,6 +29,8 @@ export interface RequestContext {
   commands: Commands;
   /** Largest `first` this frontend allows. */
   maxPageSize: number;
+  /** Set while a prefetched resolver runs (resolvers/prefetch.ts): the prefetch its loads belong to. */
+  prefetchScope?: PrefetchScope;
 }
 
 /** What Apollo's context is: the resolvers' context, and what the plugins need of the request. */

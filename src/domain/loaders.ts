@@ -33,6 +33,8 @@ import type { CallTrace } from '../downstream/call';
 import type { DownstreamCategory, DownstreamOrder, DownstreamPage, DownstreamProduct, DownstreamRatingSummary, DownstreamReview, DownstreamStockLevel, DownstreamUser } from '../contract/payloads';
 import { MAX_BATCH } from '../contract/ids';
 import type { BatchScheduler, LoaderName } from './batchScheduler';
+import { CallCancelled } from '../downstream/call';
+import { Interests, type PrefetchScope } from './interest';
 import type { KeyBudget } from './keyBudget';
 import { CategoryIndex } from './categories';
 
@@ -63,11 +65,15 @@ export interface RecommendationsKey {
   limit: number;
 }
 
-/** A read that answers at once from L1 when it can; otherwise batched, cached and deduplicated. */
+/**
+ * A read that answers at once from L1 when it can; otherwise batched, cached
+ * and deduplicated. `scope`: the load is a prefetch's, given up with it
+ * (domain/interest.ts); without one, the request itself needs it.
+ */
 export interface EntityLoader<K, V> {
-  load(key: K): V | Promise<V>;
+  load(key: K, scope?: PrefetchScope | null): V | Promise<V>;
   /** Values (or per-key errors) in key order; synchronous when every key is a warm hit. */
-  loadMany(keys: readonly K[]): (V | Error)[] | Promise<(V | Error)[]>;
+  loadMany(keys: readonly K[], scope?: PrefetchScope | null): (V | Error)[] | Promise<(V | Error)[]>;
   prime(key: K, value: V): void;
 }
 
@@ -103,11 +109,22 @@ function digest(text: string): string {
 
 /** The loaders of one request, over its cache session and batch scheduler; `budget` bounds the keys it sends downstream. */
 export function createLoaders(downstream: Downstream, trace: CallTrace, cache: CacheSession, scheduler: BatchScheduler, budget: KeyBudget): Loaders {
-  /** A batch function that first takes its keys from the request's budget. */
-  function budgeted<K, V>(name: LoaderName, batch: (keys: readonly K[]) => Promise<V[]>): (keys: readonly K[]) => Promise<(V | Error)[]> {
+  /**
+   * A batch function that sends nothing when none of its keys is wanted any
+   * more, takes its keys from the request's budget, and hands the batch the
+   * signal that cancels it once none is.
+   */
+  function budgeted<K, V>(
+    name: LoaderName,
+    interests: Interests,
+    keyOf: (key: K) => string,
+    batch: (keys: readonly K[], signal: AbortSignal | undefined) => Promise<V[]>,
+  ): (keys: readonly K[]) => Promise<(V | Error)[]> {
     return scheduler.track<K, V | Error>(name, (keys) => {
+      const guard = interests.guard(keys.map(keyOf));
+      if (guard.abandoned) return Promise.resolve(keys.map(() => new CallCancelled('not sent: every object it was prefetched for is missing or failed')));
       const over = budget.take(keys.length);
-      return over ? Promise.resolve(keys.map(() => over)) : batch(keys);
+      return over ? Promise.resolve(keys.map(() => over)) : batch(keys, guard.signal);
     });
   }
 
@@ -118,23 +135,26 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
   function warm<K, V, S = V>(
     family: Family,
     where: (key: K) => CacheAddress,
-    make: () => DataLoader<K, S, string>,
+    make: (interests: Interests, keyOf: (key: K) => string) => DataLoader<K, S, string>,
     fromStored: (stored: S) => V = (v) => v as unknown as V,
   ): EntityLoader<K, V> {
     let loader: DataLoader<K, S, string> | undefined;
-    const slow = () => (loader ??= make());
+    const interests = new Interests();
+    const keyOf = (key: K) => localKey(where(key));
+    const slow = () => (loader ??= make(interests, keyOf));
     const peek = (key: K): unknown => {
       const address = where(key);
       const local = localKey(address);
       return cache.peek(family, local, address.field === undefined ? local : localKey({ family, owner: address.owner }));
     };
     return {
-      load(key) {
+      load(key, scope) {
         const hit = peek(key);
         if (hit !== MISS) return fromStored(hit as S);
+        interests.note(keyOf(key), scope ?? null);
         return slow().load(key).then(fromStored);
       },
-      loadMany(keys) {
+      loadMany(keys, scope) {
         const out: (V | Error)[] = new Array(keys.length);
         let missing: number[] | undefined;
         for (let i = 0; i < keys.length; i++) {
@@ -144,6 +164,7 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
         }
         if (!missing) return out;
         const misses = missing;
+        for (const i of misses) interests.note(keyOf(keys[i] as K), scope ?? null);
         return slow()
           .loadMany(misses.map((i) => keys[i] as K))
           .then((values) => {
@@ -164,13 +185,14 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
   function batch<V>(
     name: LoaderName,
     family: Family,
-    fetch: (ids: string[], trace: CallTrace) => Promise<{ value: V[]; maxAgeSeconds: number | null }>,
+    fetch: (ids: string[], trace: CallTrace, signal?: AbortSignal) => Promise<{ value: V[]; maxAgeSeconds: number | null }>,
     keyOf: (value: V) => string,
   ): EntityLoader<string, V | null> {
-    const read: Fetch<V> = async (missing, callTrace) => {
+    const read: Fetch<V> = async (missing, callTrace, signal) => {
       const { value, maxAgeSeconds } = await fetch(
         missing.map((a) => a.owner),
         callTrace,
+        signal,
       );
       const values = new Map<string, V | null>();
       for (const item of value) values.set(localKey({ family, owner: keyOf(item) }), item);
@@ -179,9 +201,9 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
     return warm<string, V | null>(
       family,
       (owner) => ({ family, owner }),
-      () =>
+      (interests, keyOfKey) =>
         new DataLoader<string, V | null>(
-          budgeted(name, (keys) => cache.readThrough(family, keys.map((owner) => ({ family, owner })), read)),
+          budgeted(name, interests, keyOfKey, (keys, signal) => cache.readThrough(family, keys.map((owner) => ({ family, owner })), read, signal)),
           { maxBatchSize: MAX_BATCH, batchScheduleFn: scheduler.scheduleFn(name) },
         ),
     );
@@ -192,27 +214,29 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
     name: LoaderName,
     family: Family,
     where: (key: K) => CacheAddress,
-    fetch: (key: K, trace: CallTrace) => Promise<{ value: S; maxAgeSeconds: number | null }>,
+    fetch: (key: K, trace: CallTrace, signal?: AbortSignal) => Promise<{ value: S; maxAgeSeconds: number | null }>,
     fromStored?: (stored: S) => V,
   ): EntityLoader<K, V> {
     return warm<K, V, S>(
       family,
       where,
-      () =>
+      (interests, keyOf) =>
         new DataLoader<K, S, string>(
-          budgeted(name, (keys) =>
+          // One call per key: each key is its own batch, sent or cancelled alone.
+          (keys) =>
             Promise.all(
               keys.map(async (key) => {
-                const address = where(key);
-                const [result] = await cache.readThrough<S>(family, [address], async (_missing, callTrace) => {
-                  const { value, maxAgeSeconds } = await fetch(key, callTrace);
-                  return { values: new Map([[localKey(address), value]]), maxAgeSeconds };
-                });
+                const [result] = await budgeted(name, interests, keyOf, (one: readonly K[], signal) => {
+                  const address = where(one[0] as K);
+                  return cache.readThrough<S>(family, [address], async (_missing, callTrace, cancel) => {
+                    const { value, maxAgeSeconds } = await fetch(key, callTrace, cancel);
+                    return { values: new Map([[localKey(address), value]]), maxAgeSeconds };
+                  }, signal);
+                })([key]);
                 return result as S | Error;
               }),
             ),
-          ),
-          { batchScheduleFn: scheduler.scheduleFn(name), cacheKeyFn: (key) => localKey(where(key)) },
+          { batchScheduleFn: scheduler.scheduleFn(name), cacheKeyFn: keyOf },
         ),
       fromStored,
     );
@@ -221,33 +245,33 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
   const pageField = (cursor: string | undefined, limit: number) => `${cursor === undefined ? '' : digest(cursor)}|${limit}`;
 
   return {
-    product: batch('product', 'product', (ids, t) => downstream.catalog.productsByIds(ids, t), (p) => p.id),
-    stock: batch('stock', 'stock', (skus, t) => downstream.inventory.stockBySkus(skus, t), (s) => s.sku),
-    rating: batch('rating', 'rating', (ids, t) => downstream.reviews.ratings(ids, t), (r) => r.productId),
+    product: batch('product', 'product', (ids, t, c) => downstream.catalog.productsByIds(ids, t, c), (p) => p.id),
+    stock: batch('stock', 'stock', (skus, t, c) => downstream.inventory.stockBySkus(skus, t, c), (s) => s.sku),
+    rating: batch('rating', 'rating', (ids, t, c) => downstream.reviews.ratings(ids, t, c), (r) => r.productId),
     user: batch(
       'user',
       'user',
-      async (ids, t) => {
-        const { value, maxAgeSeconds } = await downstream.accounts.usersByIds(ids, t);
+      async (ids, t, c) => {
+        const { value, maxAgeSeconds } = await downstream.accounts.usersByIds(ids, t, c);
         return { value: value.map(publicProfile), maxAgeSeconds };
       },
       (u) => u.id,
     ),
     // Private: only ever loaded with the verified viewer's id (see Query.me and cache/entityPolicies.ts).
-    account: batch('user', 'account', (ids, t) => downstream.accounts.usersByIds(ids, t), (u) => u.id),
+    account: batch('user', 'account', (ids, t, c) => downstream.accounts.usersByIds(ids, t, c), (u) => u.id),
     categories: each<'all', CategoryIndex, DownstreamCategory[]>(
       'categories',
       'categories',
       () => ({ family: 'categories', owner: 'all' }),
-      (_key, t) => downstream.catalog.categories(t),
+      (_key, t, c) => downstream.catalog.categories(t, c),
       categoryIndex,
     ),
     listing: each<ListingKey, PageRead<DownstreamProduct>>(
       'listing',
       'listing',
       (k) => ({ family: 'listing', owner: digest(JSON.stringify([k.categoryId ?? null, k.search ?? null, k.cursor ?? null, k.limit])) }),
-      async (key, t) => {
-        const read = await downstream.catalog.listProducts(key, t);
+      async (key, t, c) => {
+        const read = await downstream.catalog.listProducts(key, t, c);
         // A refused page (a forged cursor) is answered, never cached: max-age 0.
         return 'rejected' in read ? { value: read, maxAgeSeconds: 0 } : read;
       },
@@ -256,8 +280,8 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
       'reviewPage',
       'reviews',
       (k) => ({ family: 'reviews', owner: k.productId, field: pageField(k.cursor, k.limit) }),
-      async (key, t) => {
-        const read = await downstream.reviews.reviewsPage(key.productId, key.cursor, key.limit, t);
+      async (key, t, c) => {
+        const read = await downstream.reviews.reviewsPage(key.productId, key.cursor, key.limit, t, c);
         return read === null || 'rejected' in read ? { value: read, maxAgeSeconds: 0 } : read;
       },
     ),
@@ -265,15 +289,15 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
       'recommendations',
       'recommendations',
       (k) => ({ family: 'recommendations', owner: `${k.productId}|${k.limit}` }),
-      (key, t) => downstream.recommendations.related(key.productId, key.limit, t),
+      (key, t, c) => downstream.recommendations.related(key.productId, key.limit, t, c),
     ),
     orderPage: each<OrderPageKey, PageRead<DownstreamOrder> | null>(
       'orderPage',
       'orders',
       // Private: the owner is the verified user's id (see cache/entityPolicies.ts).
       (k) => ({ family: 'orders', owner: k.userId, field: pageField(k.cursor, k.limit) }),
-      async (key, t) => {
-        const read = await downstream.orders.ordersPage(key.userId, key.cursor, key.limit, t);
+      async (key, t, c) => {
+        const read = await downstream.orders.ordersPage(key.userId, key.cursor, key.limit, t, c);
         return read === null || 'rejected' in read ? { value: read, maxAgeSeconds: 0 } : read;
       },
     ),

@@ -17,7 +17,7 @@ export type AccountsClient = ReturnType<typeof createAccountsClient>;
 export function createAccountsClient(http: ServiceHttp) {
   return {
     /** Users by id (at most 100); unknown ids are left out. */
-    async usersByIds(ids: readonly string[], trace?: CallTrace): Promise<Fetched<DownstreamUser[]>> {
+    async usersByIds(ids: readonly string[], trace?: CallTrace, signal?: AbortSignal): Promise<Fetched<DownstreamUser[]>> {
       const valid = ids.filter(isUserId);
       if (valid.length === 0) return { value: [], maxAgeSeconds: null };
       const res = await http.call('GET', '/users', {
@@ -25,6 +25,7 @@ export function createAccountsClient(http: ServiceHttp) {
         check: userItems,
         query: { ids: idList(valid) },
         trace,
+        signal,
       });
       if (!res.ok) throw unexpectedStatus(http.service, 'GET /users', res.status);
       return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };

@@ -28,7 +28,7 @@ export type CatalogClient = ReturnType<typeof createCatalogClient>;
 export function createCatalogClient(http: ServiceHttp) {
   return {
     /** Products by id (at most 100); unknown ids are left out. */
-    async productsByIds(ids: readonly string[], trace?: CallTrace): Promise<Fetched<DownstreamProduct[]>> {
+    async productsByIds(ids: readonly string[], trace?: CallTrace, signal?: AbortSignal): Promise<Fetched<DownstreamProduct[]>> {
       const valid = ids.filter(isProductId);
       if (valid.length === 0) return { value: [], maxAgeSeconds: null };
       const res = await http.call('GET', '/products', {
@@ -36,6 +36,7 @@ export function createCatalogClient(http: ServiceHttp) {
         check: productItems,
         query: { ids: idList(valid) },
         trace,
+        signal,
       });
       if (!res.ok) throw unexpectedStatus(http.service, 'GET /products?ids', res.status);
       return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };
@@ -55,12 +56,13 @@ export function createCatalogClient(http: ServiceHttp) {
     },
 
     /** A page of the listing, newest first. A 400 (bad cursor) is the caller's input error. */
-    async listProducts(query: ProductListingQuery, trace?: CallTrace): Promise<Fetched<DownstreamPage<DownstreamProduct>> | { rejected: string }> {
+    async listProducts(query: ProductListingQuery, trace?: CallTrace, signal?: AbortSignal): Promise<Fetched<DownstreamPage<DownstreamProduct>> | { rejected: string }> {
       const res = await http.call('GET', '/products', {
         route: 'GET /products',
         check: productPage,
         query: { categoryId: query.categoryId, q: query.search, cursor: query.cursor, limit: query.limit },
         trace,
+        signal,
       });
       if (res.ok) return { value: res.value, maxAgeSeconds: res.maxAgeSeconds };
       if (res.status === 400) return { rejected: res.error.message || 'the listing parameters were rejected' };
@@ -68,8 +70,8 @@ export function createCatalogClient(http: ServiceHttp) {
     },
 
     /** The whole category tree, flattened. */
-    async categories(trace?: CallTrace): Promise<Fetched<DownstreamCategory[]>> {
-      const res = await http.call('GET', '/categories', { route: 'GET /categories', check: categoryItems, trace });
+    async categories(trace?: CallTrace, signal?: AbortSignal): Promise<Fetched<DownstreamCategory[]>> {
+      const res = await http.call('GET', '/categories', { route: 'GET /categories', check: categoryItems, trace, signal });
       if (!res.ok) throw unexpectedStatus(http.service, 'GET /categories', res.status);
       return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };
     },

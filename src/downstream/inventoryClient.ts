@@ -16,12 +16,13 @@ export type InventoryClient = ReturnType<typeof createInventoryClient>;
 export function createInventoryClient(http: ServiceHttp) {
   return {
     /** Stock levels for at most 100 SKUs; unknown SKUs are left out. */
-    async stockBySkus(skus: readonly string[], trace?: CallTrace): Promise<Fetched<DownstreamStockLevel[]>> {
+    async stockBySkus(skus: readonly string[], trace?: CallTrace, signal?: AbortSignal): Promise<Fetched<DownstreamStockLevel[]>> {
       const res = await http.call('GET', '/stock', {
         route: 'GET /stock',
         check: stockItems,
         query: { skus: idList(skus) },
         trace,
+        signal,
       });
       if (!res.ok) throw unexpectedStatus(http.service, 'GET /stock', res.status);
       return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };

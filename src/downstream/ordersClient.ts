@@ -28,6 +28,7 @@ export function createOrdersClient(http: ServiceHttp) {
       cursor: string | undefined,
       limit: number,
       trace?: CallTrace,
+      signal?: AbortSignal,
     ): Promise<Fetched<DownstreamPage<DownstreamOrder>> | { rejected: string } | null> {
       if (!isUserId(userId)) return null;
       const res = await http.call('GET', `/users/${segment(userId)}/orders`, {
@@ -36,6 +37,7 @@ export function createOrdersClient(http: ServiceHttp) {
         headers: { 'x-user-id': userId },
         query: { cursor, limit },
         trace,
+        signal,
       });
       if (res.ok) return { value: res.value, maxAgeSeconds: res.maxAgeSeconds };
       if (res.status === 400) return { rejected: res.error.message || 'the page parameters were rejected' };

@@ -14,13 +14,14 @@ export type RecommendationsClient = ReturnType<typeof createRecommendationsClien
 export function createRecommendationsClient(http: ServiceHttp) {
   return {
     /** Up to `limit` (1..50) related product ids. */
-    async related(productId: string, limit: number, trace?: CallTrace): Promise<Fetched<string[]>> {
+    async related(productId: string, limit: number, trace?: CallTrace, signal?: AbortSignal): Promise<Fetched<string[]>> {
       if (!isProductId(productId)) return { value: [], maxAgeSeconds: null };
       const res = await http.call('GET', '/recommendations', {
         route: 'GET /recommendations',
         check: productIds,
         query: { productId, limit },
         trace,
+        signal,
       });
       if (res.ok) return { value: res.value.productIds, maxAgeSeconds: res.maxAgeSeconds };
       if (res.status === 404) return { value: [], maxAgeSeconds: null };

@@ -30,6 +30,7 @@ export function createReviewsClient(http: ServiceHttp) {
       cursor: string | undefined,
       limit: number,
       trace?: CallTrace,
+      signal?: AbortSignal,
     ): Promise<Fetched<DownstreamPage<DownstreamReview>> | { rejected: string } | null> {
       if (!isProductId(productId)) return null;
       const res = await http.call('GET', `/products/${segment(productId)}/reviews`, {
@@ -37,6 +38,7 @@ export function createReviewsClient(http: ServiceHttp) {
         check: reviewPage,
         query: { cursor, limit },
         trace,
+        signal,
       });
       if (res.ok) return { value: res.value, maxAgeSeconds: res.maxAgeSeconds };
       if (res.status === 404) return null;
@@ -45,7 +47,7 @@ export function createReviewsClient(http: ServiceHttp) {
     },
 
     /** Rating summaries for at most 100 products; unknown products are left out. */
-    async ratings(productIds: readonly string[], trace?: CallTrace): Promise<Fetched<DownstreamRatingSummary[]>> {
+    async ratings(productIds: readonly string[], trace?: CallTrace, signal?: AbortSignal): Promise<Fetched<DownstreamRatingSummary[]>> {
       const valid = productIds.filter(isProductId);
       if (valid.length === 0) return { value: [], maxAgeSeconds: null };
       const res = await http.call('GET', '/ratings', {
@@ -53,6 +55,7 @@ export function createReviewsClient(http: ServiceHttp) {
         check: ratingItems,
         query: { productIds: idList(valid) },
         trace,
+        signal,
       });
       if (!res.ok) throw unexpectedStatus(http.service, 'GET /ratings', res.status);
       return { value: res.value.items, maxAgeSeconds: res.maxAgeSeconds };

@@ -19,6 +19,12 @@
  * a type, a field or a frontend: any document that reaches an object by id
  * gets its id-only fields started early, on whichever schema declares them.
  *
+ * A prefetch is a bet that the object exists. Its loads run in a
+ * `PrefetchScope` (domain/interest.ts); the resolver that started it
+ * abandons the scope when the object turns out missing or failed
+ * (`abandonUnlessFound`), and whatever only that scope still wanted is never
+ * sent, or is cancelled.
+ *
  * The plan (which fields, with which AST nodes) depends only on the document,
  * which Apollo reuses across requests (and graphql-jit compiles once), so it
  * is memoised per list of field nodes; argument values are computed per
@@ -37,6 +43,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { RequestContext } from '../context/requestContext';
+import { PrefetchScope, scopedLoaders } from '../domain/interest';
+import type { PromiseOrValue } from './promiseOrValue';
 
 /** The SDL directive that marks a field whose resolver needs only its parent's id. */
 export const ID_ONLY_DIRECTIVE = 'idOnly';
@@ -44,21 +52,44 @@ export const ID_ONLY_DIRECTIVE = 'idOnly';
 /**
  * Starts the id-only fields the document selects on the object `info`
  * resolves to (the named type of the field being resolved), whose id is `id`.
- * Errors are left to the real resolution, which meets the same load.
+ * Errors are left to the real resolution, which meets the same load. Returns
+ * the prefetch's scope (null when the document selects no id-only field).
  */
-export function prefetch(id: string, info: GraphQLResolveInfo, ctx: RequestContext): void {
+export function prefetch(id: string, info: GraphQLResolveInfo, ctx: RequestContext): PrefetchScope | null {
   const plan = planFor(info);
-  if (plan.length === 0) return;
+  if (plan.length === 0) return null;
   const ref = { id };
+  const scope = new PrefetchScope(ctx.prefetchScope);
+  const scoped: RequestContext = { ...ctx, loaders: scopedLoaders(ctx.loaders, scope), prefetchScope: scope };
   for (const field of plan) {
     try {
       const args = getArgumentValues(field.definition, field.node, info.variableValues);
-      const started = field.resolve(ref, args, ctx, { ...field.info, variableValues: info.variableValues });
+      const started = field.resolve(ref, args, scoped, { ...field.info, variableValues: info.variableValues });
       if (started instanceof Promise) started.catch(ignore);
     } catch {
       // Bad arguments: the real resolution reports them.
     }
   }
+  return scope;
+}
+
+/** The object a prefetch was for, as loaded: the prefetch is abandoned when it is missing or its load failed. */
+export function abandonUnlessFound<T>(loaded: PromiseOrValue<T | null>, scope: PrefetchScope | null): PromiseOrValue<T | null> {
+  if (!scope) return loaded;
+  if (!(loaded instanceof Promise)) {
+    if (loaded === null) scope.abandon();
+    return loaded;
+  }
+  return loaded.then(
+    (value) => {
+      if (value === null) scope.abandon();
+      return value;
+    },
+    (error: unknown) => {
+      scope.abandon();
+      throw error;
+    },
+  );
 }
 
 interface PlannedField {

@@ -60,7 +60,7 @@ function schemaFor(log: Log) {
   });
 }
 
-const ctx = {} as RequestContext;
+const ctx = { loaders: {} } as RequestContext;
 
 type Executor = (schema: ReturnType<typeof schemaFor>, query: string, variables: Record<string, unknown>) => Promise<ExecutionResult>;
 

@@ -60,13 +60,14 @@ export const productResolvers: ProductResolvers = {
     if (limit === 0) return [];
     return then(ctx.loaders.recommendations.load({ productId: parent.id, limit }), (ids) => {
       // Their ratings (and any other id-only field) start now, in the same batch window as the products.
-      for (const id of ids) prefetch(id, info, ctx);
+      const scopes = ids.map((id) => prefetch(id, info, ctx));
       return then(ctx.loaders.product.loadMany(ids), (products) => {
         const found: DownstreamProduct[] = [];
-        for (const product of products) {
+        products.forEach((product, i) => {
+          if (product instanceof Error || !product) scopes[i]?.abandon();
           if (product instanceof Error) throw product;
           if (product) found.push(product);
-        }
+        });
         return found;
       });
     });

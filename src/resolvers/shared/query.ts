@@ -6,7 +6,7 @@ import { badUserInput, quote } from '../../errors/catalogue';
 import { paginate, pageSize } from '../connection';
 import type { QueryResolvers } from '../generated';
 import { then } from '../promiseOrValue';
-import { prefetch } from '../prefetch';
+import { abandonUnlessFound, prefetch } from '../prefetch';
 import type { DownstreamProduct } from '../../contract/payloads';
 
 const MAX_SEARCH_LENGTH = 200;
@@ -15,8 +15,8 @@ export const queryResolvers: QueryResolvers = {
   product: (_root, { id }, ctx, info) => {
     if (!isProductId(id)) throw badUserInput(`\`id\` must be a product id like p-0001; received ${quote(id)}.`, 'id');
     // Reviews, rating, recommendations need only the id: start them with the product itself.
-    prefetch(id, info, ctx);
-    return ctx.loaders.product.load(id);
+    const scope = prefetch(id, info, ctx);
+    return abandonUnlessFound(ctx.loaders.product.load(id), scope);
   },
 
   products: (_root, { categoryId, search, first, after }, ctx) => {
@@ -41,7 +41,7 @@ export const queryResolvers: QueryResolvers = {
   // The viewer's own account carries personal data: loaded (and cached) only under the verified user's id.
   me: (_root, _args, ctx, info) => {
     if (!ctx.viewer) return null;
-    prefetch(ctx.viewer.userId, info, ctx); // the orders need only the user id
-    return ctx.loaders.account.load(ctx.viewer.userId);
+    const scope = prefetch(ctx.viewer.userId, info, ctx); // the orders need only the user id
+    return abandonUnlessFound(ctx.loaders.account.load(ctx.viewer.userId), scope);
   },
 };
