@@ -37,6 +37,8 @@ import { createHttpServer } from './http/serverLimits';
 import { createLogger, type Logger } from './logging/logger';
 import { perMinuteBudgets, RateLimiter } from './rateLimit/limiter';
 import { buildSchema } from './resolvers';
+import { createTracing, type Tracing } from './telemetry/tracing';
+import { tracedEndpoint } from './http/tracedEndpoint';
 
 export interface Gateway {
   readonly config: GatewayConfig;
@@ -62,10 +64,18 @@ export interface GatewayDependencies {
   logger?: Logger;
   /** The clock of the caches and circuit breakers (ms since epoch); default Date.now. */
   now?: () => number;
+  /** Tracing to use instead of one built from `config.tracing` (the caller then shuts it down). */
+  tracing?: Tracing;
 }
 
 export async function createGateway(config: GatewayConfig, deps: GatewayDependencies = {}): Promise<Gateway> {
-  const logger = deps.logger ?? createLogger(config.logLevel);
+  // Tracing first: the logger stamps each line with the active trace id. Its export failures
+  // are logged by the logger declared next (only ever called later, from an export).
+  const ownTracing = deps.tracing ? null : createTracing(config.tracing, { onExportError: (err, failures) => logger.warn({ err, failures }, 'spans could not be exported') });
+  const tracing = deps.tracing ?? ownTracing;
+  const logger =
+    deps.logger ??
+    createLogger(config.logLevel, undefined, { pretty: config.logFormat === 'pretty', ...(tracing ? { mixin: () => ({ traceId: tracing.traceId() }) } : {}) });
   if (config.auth.usingDevelopmentSecret) {
     logger.warn('JWT_SECRET and JWKS_URL are unset: tokens are verified with the development secret. Never do this in production.');
   }
@@ -75,12 +85,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     config.downstream,
     (service, route, outcome, ms) => metrics.recordDownstream(service, route, outcome, ms),
     deps.now,
+    tracing,
   );
   const authenticate = createAuthenticator(config.auth);
 
   // The cache: L1 always; L2, shared persisted queries and cross-instance invalidation with Redis.
   const redis = config.cache.redisUrl
-    ? new RedisTier({ url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs })
+    ? new RedisTier({ url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs, tracing })
     : null;
   if (!redis) logger.info('REDIS_URL is unset: caching in this process only (one instance)');
   const cache = new EntityCache({
@@ -95,7 +106,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const responses = config.cache.responseCache
     ? new ResponseCache(new TieredKeyValueStore('response:', redis, 8 * 1024 * 1024), cache.log, cache.now)
     : null;
-  const log = requestLog({ logger, metrics });
+  const log = requestLog({ logger, metrics, ...(tracing ? { traceId: () => tracing.traceId() } : {}) });
   // The clients' budgets: the fleet's in Redis, with the cache's URL, prefix and command timeout.
   const { rateLimits } = config;
   const rateLimiter = new RateLimiter({
@@ -124,7 +135,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       sources: operations.map((op) => ({ path: `${config.operationsDir}/${frontend}/${op.name}.graphql`, text: op.document })),
     });
     trustedCounts[frontend] = trusted.size;
-    endpoints[frontend] = createGraphQLEndpoint({
+    const endpoint = createGraphQLEndpoint({
       frontend,
       pipeline: await createPipeline({
         frontend,
@@ -138,8 +149,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         limits: config.limits,
         resources: config.resources,
         rateLimits: { limiter: rateLimiter, apqMaxBytes: rateLimits.apqMaxBytes },
+        tracing,
       }),
-      createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend], maxDownstreamKeys: config.resources.maxDownstreamKeys }),
+      createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend], maxDownstreamKeys: config.resources.maxDownstreamKeys, tracing }),
       admit: admission({ frontend, trusted, mode: config.trustedDocuments.mode, maxTokens: config.limits.maxTokens, logger, metrics }),
       requestLog: log,
       logger,
@@ -150,6 +162,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       bodyTimeoutMs: config.http.bodyTimeoutMs,
       shedder,
     });
+    // With tracing on, each request runs inside its span (http/tracedEndpoint.ts); off, the endpoint as it is.
+    endpoints[frontend] = tracing ? tracedEndpoint(endpoint, tracing, frontend) : endpoint;
     if (config.playground) {
       playgrounds[frontend] = createPlaygroundPage({
         frontend,
@@ -209,6 +223,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       await downstream.close();
       await cache.close();
       rateLimiter.close();
+      // Last: the spans of everything above are exported before the gateway is gone.
+      await (ownTracing ? ownTracing.shutdown() : tracing?.forceFlush());
     },
   };
 }

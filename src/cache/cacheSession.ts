@@ -21,7 +21,10 @@
  * If that downstream call fails, entries within the stale-if-error window
  * answer instead, and the session records it for the response's extensions.
  */
+import type { Context } from '@opentelemetry/api';
 import type { CallTrace } from '../downstream/call';
+import { tracedReadThrough, type BatchTally } from '../telemetry/cacheSpans';
+import type { Tracing } from '../telemetry/tracing';
 import { DownstreamError } from '../errors/catalogue';
 import { isFresh, parseEntry, withinSie, withinSwr, type Entry } from './entry';
 import { POLICIES, type Family } from './entityPolicies';
@@ -84,6 +87,12 @@ export class CacheSession {
   readonly startedAt: number;
   /** Whether this request's entities are recorded (only a response that may be cached needs them). */
   trackDependencies = true;
+  /**
+   * With tracing on, the context this request's batch spans start under: the
+   * execution's span once it has started (graphql/plugins/tracingPlugin.ts),
+   * else the request's. Undefined with tracing off.
+   */
+  spanParent: Context | undefined;
   private pendingReads: PendingRead[] | null = null;
   private pendingWrites: L2Write[] = [];
 
@@ -91,8 +100,10 @@ export class CacheSession {
     private readonly cache: SessionCache,
     private readonly trace: CallTrace,
     private readonly scheduler: ReadScheduler,
+    private readonly tracing: Tracing | null = null,
   ) {
     this.startedAt = cache.now();
+    this.spanParent = tracing?.active();
   }
 
   /**
@@ -111,8 +122,17 @@ export class CacheSession {
     return entry.v;
   }
 
-  async readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): Promise<(V | null | Error)[]> {
-    if (!this.cache.enabled) return this.fetchOnly(addresses, fetch);
+  /** One loader batch: with tracing on, in a span of its own (telemetry/cacheSpans.ts) that its downstream call goes under. */
+  readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): Promise<(V | null | Error)[]> {
+    if (!this.tracing) return this.lookup(family, addresses, fetch);
+    return tracedReadThrough(this.tracing, family, addresses.length, this.spanParent, (tally) => this.lookup(family, addresses, fetch, tally));
+  }
+
+  private async lookup<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>, tally?: BatchTally): Promise<(V | null | Error)[]> {
+    if (!this.cache.enabled) {
+      if (tally) tally.misses = addresses.length;
+      return this.fetchOnly(addresses, fetch);
+    }
     const policy = POLICIES[family];
     const out = new Array<V | null | Error>(addresses.length);
     const keys = addresses.map(localKey);
@@ -133,6 +153,7 @@ export class CacheSession {
         toL2.push(i);
       }
     }
+    if (tally) tally.l1 = addresses.length - toL2.length;
     if (toL2.length === 0) return out;
 
     // L2: one pipeline for every lookup of this dependency level.
@@ -160,6 +181,7 @@ export class CacheSession {
       else staleCopies.delete(i);
       toFetch.push(i);
     });
+    if (tally) Object.assign(tally, { l2: toL2.length - toRefresh.length - toFetch.length, stale: toRefresh.length, misses: toFetch.length });
     if (toRefresh.length > 0) this.cache.refresh(family, toRefresh, fetch);
     if (toFetch.length === 0) return out;
 
@@ -172,6 +194,7 @@ export class CacheSession {
       result = await this.scheduler.fetching(() => fetch(missing, this.trace));
     } catch (error) {
       if (!(error instanceof DownstreamError)) throw error;
+      if (tally) tally.error = String(error.extensions.code);
       for (const i of toFetch) out[i] = this.staleIfErrorOr(error, keys[i] as string, staleCopies.get(i)) as V | null | Error;
       return out;
     }
@@ -235,7 +258,10 @@ export class CacheSession {
         read.resolve(read.addresses.map((_a, k) => parseEntry(slice[k] ?? null)));
       }
     };
-    l2.read(reads.flatMap((r) => r.addresses)).then(deliver, () => {
+    const addresses = reads.flatMap((r) => r.addresses);
+    // One pipeline for the batches of a level: its span goes under the execution, not the batch that happened to send it.
+    const read = this.tracing && this.spanParent ? this.tracing.with(this.spanParent, () => l2.read(addresses)) : l2.read(addresses);
+    read.then(deliver, () => {
       this.stats.redisErrors++;
       deliver(null);
     });

@@ -25,6 +25,8 @@ import { PayloadError, type Check } from '../contract/validate';
 import { DownstreamError, unexpectedStatus } from '../errors/catalogue';
 import type { CallObserver, CallTrace, Outcome } from './call';
 import { CircuitBreaker, circuitBreakerInterceptor, CircuitOpenError } from './circuitBreaker';
+import { tracedCall } from '../telemetry/downstreamSpans';
+import type { Tracing } from '../telemetry/tracing';
 
 export interface CallOptions<T> {
   /** The route template for metrics, e.g. `GET /products/{id}`. */
@@ -64,7 +66,14 @@ export class ServiceHttp {
   private readonly observe: CallObserver | undefined;
   private readonly circuit: CircuitBreaker;
 
-  constructor(service: ServiceName, baseUrl: string, options: DownstreamOptions, observe?: CallObserver, now?: () => number) {
+  constructor(
+    service: ServiceName,
+    baseUrl: string,
+    options: DownstreamOptions,
+    observe?: CallObserver,
+    now?: () => number,
+    private readonly tracing: Tracing | null = null,
+  ) {
     const url = new URL(baseUrl);
     this.service = service;
     this.basePath = url.pathname.replace(/\/+$/, '');
@@ -94,7 +103,13 @@ export class ServiceHttp {
     this.dispatcher = this.pool.compose([retry, circuitBreakerInterceptor(this.circuit)].filter((i) => i !== undefined));
   }
 
-  async call<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
+  /** One call; with tracing on, inside its HTTP client span (telemetry/downstreamSpans.ts), else with no span at all. */
+  call<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
+    if (!this.tracing) return this.measuredCall(method, path, options);
+    return tracedCall(this.tracing, this.service, method, options.route, () => this.measuredCall(method, path, options));
+  }
+
+  private async measuredCall<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
     const started = performance.now();
     let outcome = 'error';
     try {
@@ -113,6 +128,7 @@ export class ServiceHttp {
 
   private async send<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    this.tracing?.inject(headers); // traceparent/tracestate of this call's span (telemetry/propagation.ts)
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['content-type'] = 'application/json';

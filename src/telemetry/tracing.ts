@@ -1,0 +1,217 @@
+/**
+ * A gateway's tracing: its own TracerProvider, exporter and context, made
+ * from `GatewayConfig.tracing` (README: "Tracing"), or null when tracing is
+ * off, so that every instrumented place costs one `if (tracing)` and nothing
+ * else (not even a no-op span) on a gateway that does not trace.
+ *
+ * Nothing is registered with the OpenTelemetry API's globals: no global
+ * tracer provider, propagator or context manager. Each gateway keeps its
+ * own provider (two gateways in one test process export to their own
+ * receivers and never see each other's spans) and its own AsyncLocalStorage
+ * as its context manager: the request span is made active once, when the
+ * request arrives (http/tracedEndpoint.ts), and every async continuation of
+ * that request (Apollo's hooks, the loaders, undici, ioredis) finds it with
+ * `active()`, while spans are always started with an explicit parent
+ * context. The price of a global context manager would have been a single
+ * registration per process shared by every gateway; no instrumentation
+ * library is used that would need it. An AsyncLocalStorage costs nothing
+ * until it is used, and it is created only when tracing is on.
+ *
+ * What the SDK reads from the environment by itself (verified in
+ * @opentelemetry/sdk-trace-base 2.12 and otlp-exporter-base 0.223): span
+ * limits (OTEL_SPAN_*_LIMIT), the batch processor's OTEL_BSP_MAX_QUEUE_SIZE,
+ * OTEL_BSP_MAX_EXPORT_BATCH_SIZE and OTEL_BSP_EXPORT_TIMEOUT, and the
+ * exporter's OTEL_EXPORTER_OTLP_[TRACES_]HEADERS, _TIMEOUT, _COMPRESSION and
+ * TLS files. The sampler, schedule delay, endpoint and service name come
+ * from the config (config/tracing.ts reads their variables) and are passed
+ * explicitly, which takes precedence over the SDK's own reading.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
+import { ExportResultCode, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type ReadableSpan,
+  type Sampler,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { TracesSampler, TracingOptions } from '../config';
+import { extractTrusted, injectInto, type HeaderCarrier } from './propagation';
+
+export interface TracingDependencies {
+  /** Where spans go instead of the OTLP exporter (tests). */
+  exporter?: SpanExporter;
+  /** Told when an export fails (the gateway logs it, at most once a minute). */
+  onExportError?: (error: Error | undefined, failures: number) => void;
+}
+
+/** Where a span goes: under which parent (default: the active context), and its kind (default internal). */
+export interface SpanPlacement {
+  parent?: Context;
+  kind?: SpanKind;
+}
+
+/** What the gateway's instrumented places use; one per gateway. */
+export class Tracing {
+  readonly tracer: Tracer;
+  private readonly provider: BasicTracerProvider;
+  private readonly storage = new AsyncLocalStorage<Context>();
+  private readonly propagator = new W3CTraceContextPropagator();
+
+  constructor(
+    private readonly options: TracingOptions,
+    deps: TracingDependencies = {},
+  ) {
+    const exporter = new ReportingExporter(deps.exporter ?? new OTLPTraceExporter({ url: options.endpoint ?? undefined }), deps.onExportError);
+    this.provider = new BasicTracerProvider({
+      // OTEL_RESOURCE_ATTRIBUTES (deployment.environment, k8s.pod.name …) from the environment; the name from the config.
+      resource: defaultResource()
+        .merge(detectResources({ detectors: [envDetector] }))
+        .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName })),
+      sampler: sampler(options.sampler, options.samplerRatio),
+      spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: options.scheduleDelayMs })],
+    });
+    this.tracer = this.provider.getTracer('storefront-bff-gateway');
+  }
+
+  /** The running request's context (its innermost active span), or the root context outside a request. */
+  active(): Context {
+    return this.storage.getStore() ?? ROOT_CONTEXT;
+  }
+
+  /** Runs `fn` with `context` active: every async continuation started inside it sees it. */
+  with<T>(context: Context, fn: () => T): T {
+    return this.storage.run(context, fn);
+  }
+
+  /** Starts a span under `parent` (default: the active context); the caller ends it. */
+  start(name: string, attributes: Attributes, options: SpanPlacement = {}): Span {
+    const { parent = this.active(), kind } = options;
+    return this.tracer.startSpan(name, kind === undefined ? { attributes } : { attributes, kind }, parent);
+  }
+
+  /**
+   * Runs `fn` inside a new span, active for everything `fn` starts; the span
+   * ends when `fn` settles, marked as failed if it throws.
+   */
+  async span<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>, options: SpanPlacement = {}): Promise<T> {
+    const parent = options.parent ?? this.active();
+    const span = this.start(name, attributes, { ...options, parent });
+    try {
+      return await this.with(trace.setSpan(parent, span), () => fn(span));
+    } catch (error) {
+      failed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** The active trace's id, for log lines; undefined outside a request. */
+  traceId(): string | undefined {
+    return trace.getSpanContext(this.active())?.traceId;
+  }
+
+  /**
+   * The parent a request's span starts under: the client's trace when
+   * `trustIncoming` (OTEL_TRUST_INCOMING) is set and it sent a valid
+   * `traceparent`; otherwise a new trace, so a client can neither join the
+   * gateway's spans to a trace of its choosing nor steer its sampling.
+   */
+  incoming(headers: HeaderCarrier): Context {
+    return this.options.trustIncoming ? extractTrusted(this.propagator, headers) : ROOT_CONTEXT;
+  }
+
+  /** Adds the active span's `traceparent` (and `tracestate`) to a downstream request's headers. */
+  inject(headers: Record<string, string>): void {
+    injectInto(this.propagator, this.active(), headers);
+  }
+
+  /** Exports every finished span now (tests, before reading the receiver). */
+  forceFlush(): Promise<void> {
+    return this.provider.forceFlush();
+  }
+
+  /** Exports what is left and stops; the gateway's `close()` calls it. */
+  shutdown(): Promise<void> {
+    return this.provider.shutdown();
+  }
+}
+
+/** A gateway's tracing, or null when no OTLP endpoint is configured (and no exporter is given). */
+export function createTracing(options: TracingOptions, deps: TracingDependencies = {}): Tracing | null {
+  if (!options.endpoint && !deps.exporter) return null;
+  return new Tracing(options, deps);
+}
+
+/** Marks a span as failed with the error's message (and code, when it has one). */
+export function failed(span: Span, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  const code = (error as { extensions?: { code?: unknown } })?.extensions?.code;
+  span.setAttribute('error.type', typeof code === 'string' ? code : error instanceof Error ? error.name : 'Error');
+}
+
+function sampler(kind: TracesSampler, ratio: number): Sampler {
+  switch (kind) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(ratio);
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+  }
+}
+
+/**
+ * The exporter, with its failures reported to the gateway: the SDK reports
+ * them only to the API's global diagnostic logger, which nobody reads here,
+ * and a collector that is down would otherwise go unnoticed. At most one
+ * report a minute, with the number of failed exports since the last one.
+ */
+class ReportingExporter implements SpanExporter {
+  private failures = 0;
+  private lastReport = -Infinity;
+
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly onError: TracingDependencies['onExportError'],
+  ) {}
+
+  export(spans: ReadableSpan[], done: Parameters<SpanExporter['export']>[1]): void {
+    this.inner.export(spans, (result) => {
+      if (result.code !== ExportResultCode.SUCCESS) {
+        this.failures++;
+        const now = performance.now();
+        if (this.onError && now - this.lastReport >= 60_000) {
+          this.lastReport = now;
+          this.onError(result.error, this.failures);
+          this.failures = 0;
+        }
+      }
+      done(result);
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
