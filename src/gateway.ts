@@ -71,7 +71,7 @@ export interface GatewayDependencies {
 export async function createGateway(config: GatewayConfig, deps: GatewayDependencies = {}): Promise<Gateway> {
   // Tracing first: the logger stamps each line with the active trace id. Its export failures
   // are logged by the logger declared next (only ever called later, from an export).
-  const ownTracing = deps.tracing ? null : createTracing(config.tracing, { onExportError: (err, failures) => logger.warn({ err, failures }, 'spans could not be exported') });
+  const ownTracing = deps.tracing ? null : await createTracing(config.tracing, { onExportError: (err, failures) => logger.warn({ err, failures }, 'spans could not be exported') });
   const tracing = deps.tracing ?? ownTracing;
   const logger =
     deps.logger ??

@@ -6,6 +6,8 @@
  * loader batches under it, each downstream call's client span under its
  * batch, and that span's id in the traceparent the service received.
  *
+ * `PRINT_TRACE=1 npx jest test/tracing.test.ts` prints the trees, with durations.
+ *
  * Each gateway has its own receiver: two gateways in one process share no
  * tracing state, so each receiver gets its own gateway's spans only.
  */
@@ -131,7 +133,7 @@ describe('one WebProductPage, traced', () => {
     // The request's log line carries the trace id.
     await waitFor(() => logs.lines.some((l) => l.requestId === requestId), 'the request line');
     expect(logs.lines.find((l) => l.requestId === requestId)?.traceId).toBe(root.traceId);
-    process.stdout.write(`\nWebProductPage, cold, no Redis:\n${tree}\n`);
+    if (process.env.PRINT_TRACE) process.stdout.write(`\nWebProductPage, cold, no Redis:\n${tree}\n`);
   });
 
   it('with Redis: one span per pipeline, under the execution (reads) and the request (the write after the response)', async () => {
@@ -153,7 +155,7 @@ describe('one WebProductPage, traced', () => {
       expect(read.attributes).toMatchObject({ 'db.system.name': 'redis', 'db.operation.name': 'PIPELINE' });
     }
     expect(spans.find((s) => s.name === 'redis write')?.parentSpanId).toBe(root.spanId);
-    process.stdout.write(`\nWebProductPage, cold, with Redis:\n${printTree(spans)}\n`);
+    if (process.env.PRINT_TRACE) process.stdout.write(`\nWebProductPage, cold, with Redis:\n${printTree(spans)}\n`);
   });
 });
 

@@ -17,6 +17,9 @@
  * library is used that would need it. An AsyncLocalStorage costs nothing
  * until it is used, and it is created only when tracing is on.
  *
+ * The SDK (provider.ts) is loaded only when tracing is on: with tracing off
+ * the process never loads it (about 200 ms of start-up and its heap).
+ *
  * What the SDK reads from the environment by itself (verified in
  * @opentelemetry/sdk-trace-base 2.12 and otlp-exporter-base 0.223): span
  * limits (OTEL_SPAN_*_LIMIT), the batch processor's OTEL_BSP_MAX_QUEUE_SIZE,
@@ -28,30 +31,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
-import { ExportResultCode, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  type ReadableSpan,
-  type Sampler,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import type { TracesSampler, TracingOptions } from '../config';
+import type { TracingOptions } from '../config';
+import type { TracingBackend, TracingDependencies } from './backend';
 import { extractTrusted, injectInto, type HeaderCarrier } from './propagation';
-
-export interface TracingDependencies {
-  /** Where spans go instead of the OTLP exporter (tests). */
-  exporter?: SpanExporter;
-  /** Told when an export fails (the gateway logs it, at most once a minute). */
-  onExportError?: (error: Error | undefined, failures: number) => void;
-}
 
 /** Where a span goes: under which parent (default: the active context), and its kind (default internal). */
 export interface SpanPlacement {
@@ -62,24 +44,13 @@ export interface SpanPlacement {
 /** What the gateway's instrumented places use; one per gateway. */
 export class Tracing {
   readonly tracer: Tracer;
-  private readonly provider: BasicTracerProvider;
   private readonly storage = new AsyncLocalStorage<Context>();
-  private readonly propagator = new W3CTraceContextPropagator();
 
   constructor(
     private readonly options: TracingOptions,
-    deps: TracingDependencies = {},
+    private readonly backend: TracingBackend,
   ) {
-    const exporter = new ReportingExporter(deps.exporter ?? new OTLPTraceExporter({ url: options.endpoint ?? undefined }), deps.onExportError);
-    this.provider = new BasicTracerProvider({
-      // OTEL_RESOURCE_ATTRIBUTES (deployment.environment, k8s.pod.name …) from the environment; the name from the config.
-      resource: defaultResource()
-        .merge(detectResources({ detectors: [envDetector] }))
-        .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName })),
-      sampler: sampler(options.sampler, options.samplerRatio),
-      spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: options.scheduleDelayMs })],
-    });
-    this.tracer = this.provider.getTracer('storefront-bff-gateway');
+    this.tracer = backend.tracer;
   }
 
   /** The running request's context (its innermost active span), or the root context outside a request. */
@@ -127,29 +98,30 @@ export class Tracing {
    * gateway's spans to a trace of its choosing nor steer its sampling.
    */
   incoming(headers: HeaderCarrier): Context {
-    return this.options.trustIncoming ? extractTrusted(this.propagator, headers) : ROOT_CONTEXT;
+    return this.options.trustIncoming ? extractTrusted(this.backend.propagator, headers) : ROOT_CONTEXT;
   }
 
   /** Adds the active span's `traceparent` (and `tracestate`) to a downstream request's headers. */
   inject(headers: Record<string, string>): void {
-    injectInto(this.propagator, this.active(), headers);
+    injectInto(this.backend.propagator, this.active(), headers);
   }
 
   /** Exports every finished span now (tests, before reading the receiver). */
   forceFlush(): Promise<void> {
-    return this.provider.forceFlush();
+    return this.backend.forceFlush();
   }
 
   /** Exports what is left and stops; the gateway's `close()` calls it. */
   shutdown(): Promise<void> {
-    return this.provider.shutdown();
+    return this.backend.shutdown();
   }
 }
 
 /** A gateway's tracing, or null when no OTLP endpoint is configured (and no exporter is given). */
-export function createTracing(options: TracingOptions, deps: TracingDependencies = {}): Tracing | null {
+export async function createTracing(options: TracingOptions, deps: TracingDependencies = {}): Promise<Tracing | null> {
   if (!options.endpoint && !deps.exporter) return null;
-  return new Tracing(options, deps);
+  const { createBackend } = await import('./provider');
+  return new Tracing(options, createBackend(options, deps));
 }
 
 /** Marks a span as failed with the error's message (and code, when it has one). */
@@ -158,60 +130,4 @@ export function failed(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message });
   const code = (error as { extensions?: { code?: unknown } })?.extensions?.code;
   span.setAttribute('error.type', typeof code === 'string' ? code : error instanceof Error ? error.name : 'Error');
-}
-
-function sampler(kind: TracesSampler, ratio: number): Sampler {
-  switch (kind) {
-    case 'always_on':
-      return new AlwaysOnSampler();
-    case 'always_off':
-      return new AlwaysOffSampler();
-    case 'traceidratio':
-      return new TraceIdRatioBasedSampler(ratio);
-    case 'parentbased_always_on':
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
-    case 'parentbased_always_off':
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
-    case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
-  }
-}
-
-/**
- * The exporter, with its failures reported to the gateway: the SDK reports
- * them only to the API's global diagnostic logger, which nobody reads here,
- * and a collector that is down would otherwise go unnoticed. At most one
- * report a minute, with the number of failed exports since the last one.
- */
-class ReportingExporter implements SpanExporter {
-  private failures = 0;
-  private lastReport = -Infinity;
-
-  constructor(
-    private readonly inner: SpanExporter,
-    private readonly onError: TracingDependencies['onExportError'],
-  ) {}
-
-  export(spans: ReadableSpan[], done: Parameters<SpanExporter['export']>[1]): void {
-    this.inner.export(spans, (result) => {
-      if (result.code !== ExportResultCode.SUCCESS) {
-        this.failures++;
-        const now = performance.now();
-        if (this.onError && now - this.lastReport >= 60_000) {
-          this.lastReport = now;
-          this.onError(result.error, this.failures);
-          this.failures = 0;
-        }
-      }
-      done(result);
-    });
-  }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
-
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
-  }
 }
