@@ -12,12 +12,13 @@
  * tracing state, so each receiver gets its own gateway's spans only.
  */
 import { request } from 'undici';
-import { DEFAULT_CACHE, DEFAULT_TRACING, type TracingOptions } from '../src/config';
+import { DEFAULT_CACHE, DEFAULT_HTTP, DEFAULT_SHEDDING, DEFAULT_TRACING, type GatewayConfig, type TracingOptions } from '../src/config';
 import type { DemoRequest } from '../src/demo';
 import { startDemoServices, type DemoServices } from '../src/demo';
 import { operation } from './helpers/contract';
 import { capturedLogs } from './helpers/logs';
 import { printTree, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './helpers/otlpReceiver';
+import { REFUSING_URL } from './helpers/ports';
 import { deleteUnder, SHARED_REDIS_URL, testPrefix, waitFor } from './helpers/redis';
 import { startGateway, type GatewayUnderTest } from './helpers/stack';
 
@@ -39,12 +40,20 @@ afterAll(async () => {
   await deleteUnder(SHARED_REDIS_URL, prefix);
 });
 
+/**
+ * No event-loop bound on shedding: building a gateway (compiling every trusted
+ * document) can stall a loaded machine's loop for a second, and the request
+ * that follows would be refused 503 for it. Shedding is not what these tests are about.
+ */
+const NO_LOOP_SHEDDING: Partial<GatewayConfig> = { http: { ...DEFAULT_HTTP, shedding: { ...DEFAULT_SHEDDING, maxEventLoopDelayMs: 0 } } };
+
 /** A gateway exporting to a receiver of its own, every 20 ms. */
 async function tracedGateway(tracing: Partial<TracingOptions> = {}, options: { redis?: boolean; logs?: ReturnType<typeof capturedLogs> } = {}) {
   const receiver = await startOtlpReceiver();
   receivers.push(receiver);
   const instance = await startGateway(demo.urls, {
     config: {
+      ...NO_LOOP_SHEDDING,
       tracing: { ...DEFAULT_TRACING, endpoint: receiver.url, scheduleDelayMs: 20, ...tracing },
       cache: { ...DEFAULT_CACHE, responseCache: false, ...(options.redis ? { redisUrl: SHARED_REDIS_URL, prefix, redisCommandTimeoutMs: 1000 } : {}) },
     },
@@ -231,13 +240,28 @@ describe('a client traceparent', () => {
   });
 });
 
+describe('a collector that is down', () => {
+  it('costs the requests nothing, is logged as a warning, and does not hold close()', async () => {
+    const logs = capturedLogs();
+    const instance = await startGateway(demo.urls, {
+      config: { ...NO_LOOP_SHEDDING, tracing: { ...DEFAULT_TRACING, endpoint: `${REFUSING_URL}/v1/traces`, scheduleDelayMs: 20 } },
+      logger: logs.logger,
+    });
+    const { calls } = await productPage(instance);
+    expect(calls).toHaveLength(8);
+    // The exporter retries with backoff (several seconds) before it reports the failure.
+    await waitFor(() => logs.lines.some((l) => l.msg === 'spans could not be exported' && l.level === 40), 'the export warning', 25_000);
+    await expect(instance.gateway.close()).resolves.toBeUndefined();
+  }, 30_000);
+});
+
 describe('tracing off', () => {
   it('exports nothing, sends no traceparent, logs no traceId, and answers as usual', async () => {
     const logs = capturedLogs();
     const receiver = await startOtlpReceiver();
     receivers.push(receiver);
     // Off (no endpoint) although another gateway of this process exports to `receiver`.
-    const off = await startGateway(demo.urls, { logger: logs.logger });
+    const off = await startGateway(demo.urls, { config: NO_LOOP_SHEDDING, logger: logs.logger });
     gateways.push(off);
     const on = await tracedGateway();
     const { requestId, calls } = await productPage(off, { traceparent: CLIENT_TRACEPARENT });

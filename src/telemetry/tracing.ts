@@ -41,6 +41,9 @@ export interface SpanPlacement {
   kind?: SpanKind;
 }
 
+/** Longest a gateway's `close()` waits for its last spans to be exported. */
+const SHUTDOWN_WAIT_MS = 3000;
+
 /** What the gateway's instrumented places use; one per gateway. */
 export class Tracing {
   readonly tracer: Tracer;
@@ -106,14 +109,29 @@ export class Tracing {
     injectInto(this.backend.propagator, this.active(), headers);
   }
 
-  /** Exports every finished span now (tests, before reading the receiver). */
+  /**
+   * Exports every finished span now. Never rejects: a failed export is
+   * already reported (onExportError), and closing a gateway must not fail
+   * because its collector is down.
+   */
   forceFlush(): Promise<void> {
-    return this.backend.forceFlush();
+    return this.backend.forceFlush().catch(() => undefined);
   }
 
-  /** Exports what is left and stops; the gateway's `close()` calls it. */
-  shutdown(): Promise<void> {
-    return this.backend.shutdown();
+  /**
+   * Exports what is left and stops (the gateway's `close()`); never rejects,
+   * as `forceFlush`, and waits at most SHUTDOWN_WAIT_MS: with the collector
+   * down, the exporter's own retries would hold a stopping gateway for about
+   * 9 s, and losing the last spans then is better than delaying the exit.
+   */
+  async shutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SHUTDOWN_WAIT_MS);
+      timer.unref();
+    });
+    await Promise.race([this.backend.shutdown().catch(() => undefined), waited]);
+    clearTimeout(timer);
   }
 }
 
