@@ -40,6 +40,8 @@ import { createHttpServer } from './http/serverLimits';
 import { createLogger, type Logger } from './logging/logger';
 import { perMinuteBudgets, RateLimiter } from './rateLimit/limiter';
 import { buildSchema } from './resolvers';
+import { createTracing, type Tracing } from './telemetry/tracing';
+import { tracedEndpoint } from './http/tracedEndpoint';
 
 export interface Gateway {
   readonly config: GatewayConfig;
@@ -75,10 +77,18 @@ export interface GatewayDependencies {
   logger?: Logger;
   /** The clock of the caches and circuit breakers (ms since epoch); default Date.now. */
   now?: () => number;
+  /** Tracing to use instead of one built from `config.tracing` (the caller then shuts it down). */
+  tracing?: Tracing;
 }
 
 export async function createGateway(config: GatewayConfig, deps: GatewayDependencies = {}): Promise<Gateway> {
-  const logger = deps.logger ?? createLogger(config.logLevel);
+  // Tracing first: the logger stamps each line with the active trace id. Its export failures
+  // are logged by the logger declared next (only ever called later, from an export).
+  const ownTracing = deps.tracing ? null : await createTracing(config.tracing, { onExportError: (err, failures) => logger.warn({ err, failures }, 'spans could not be exported') });
+  const tracing = deps.tracing ?? ownTracing;
+  const logger =
+    deps.logger ??
+    createLogger(config.logLevel, undefined, { pretty: config.logFormat === 'pretty', ...(tracing ? { mixin: () => ({ traceId: tracing.traceId() }) } : {}) });
   if (config.auth.usingDevelopmentSecret) {
     logger.warn('JWT_SECRET and JWKS_URL are unset: tokens are verified with the development secret. Never do this in production.');
   }
@@ -89,13 +99,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     config.downstream,
     (service, route, outcome, ms) => metrics.recordDownstream(service, route, outcome, ms / 1000),
     deps.now,
+    tracing,
     (service, result) => metrics.recordRetry(service, result),
   );
   const authenticate = createAuthenticator(config.auth);
 
   // The cache: L1 always; L2, shared persisted queries and cross-instance invalidation with Redis.
   const redis = config.cache.redisUrl
-    ? new RedisTier({ url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs })
+    ? new RedisTier({ url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs, tracing })
     : null;
   if (!redis) logger.info('REDIS_URL is unset: caching in this process only (one instance)');
   const cache = new EntityCache({
@@ -110,7 +121,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const responses = config.cache.responseCache
     ? new ResponseCache(new TieredKeyValueStore('response:', redis, 8 * 1024 * 1024), cache.log, cache.now)
     : null;
-  const log = requestLog({ logger, metrics });
+  const log = requestLog({ logger, metrics, ...(tracing ? { traceId: () => tracing.traceId() } : {}) });
   // The clients' budgets: the fleet's in Redis, with the cache's URL, prefix and command timeout.
   const { rateLimits } = config;
   const rateLimiter = new RateLimiter({
@@ -139,7 +150,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       sources: operations.map((op) => ({ path: `${config.operationsDir}/${frontend}/${op.name}.graphql`, text: op.document })),
     });
     trustedCounts[frontend] = trusted.size;
-    endpoints[frontend] = createGraphQLEndpoint({
+    const endpoint = createGraphQLEndpoint({
       frontend,
       pipeline: await createPipeline({
         frontend,
@@ -153,8 +164,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         limits: config.limits,
         resources: config.resources,
         rateLimits: { limiter: rateLimiter, apqMaxBytes: rateLimits.apqMaxBytes },
+        tracing,
       }),
-      createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend], maxDownstreamKeys: config.resources.maxDownstreamKeys }),
+      createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend], maxDownstreamKeys: config.resources.maxDownstreamKeys, tracing }),
       admit: admission({ frontend, trusted, mode: config.trustedDocuments.mode, maxTokens: config.limits.maxTokens, logger, metrics }),
       requestLog: log,
       logger,
@@ -168,6 +180,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       chargeUncounted: (client) => void rateLimiter.consume(client, { requests: 1, cost: 0 }),
       shedder,
     });
+    // With tracing on, each request runs inside its span (http/tracedEndpoint.ts); off, the endpoint as it is.
+    endpoints[frontend] = tracing ? tracedEndpoint(endpoint, tracing, frontend) : endpoint;
     if (config.playground) {
       playgrounds[frontend] = createPlaygroundPage({
         frontend,
@@ -212,6 +226,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     await cache.close();
     rateLimiter.close();
     if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+    // Last: the spans of everything above are exported before the gateway is gone.
+    await (ownTracing ? ownTracing.shutdown() : tracing?.forceFlush());
     logger.flush();
   }
 

@@ -24,7 +24,8 @@ beforeAll(async () => {
   child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', 'src/main.ts'], {
     cwd: projectRoot(),
     // Timeouts long enough for a machine the other test workers keep busy: this measures memory, not speed.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DOWNSTREAM_TIMEOUT_MS: '10000', REQUEST_TIMEOUT_MS: '30000' },
+    // JSON lines (development defaults to pino-pretty): the URL is read from the "gateway listening" line.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', LOG_FORMAT: 'json', DOWNSTREAM_TIMEOUT_MS: '10000', REQUEST_TIMEOUT_MS: '30000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   url = await new Promise<string>((resolve, reject) => {

@@ -35,6 +35,7 @@ async function startGatewayProcess(): Promise<Started> {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
     JWT_SECRET: 'shutdown-test-secret',
     SHUTDOWN_DELAY_MS: String(DELAY_MS),
     SHUTDOWN_TIMEOUT_MS: String(TIMEOUT_MS),

@@ -21,7 +21,10 @@
  * If that downstream call fails, entries within the stale-if-error window
  * answer instead, and the session records it for the response's extensions.
  */
+import type { Context } from '@opentelemetry/api';
 import type { CallTrace } from '../downstream/call';
+import { tracedReadThrough, type BatchTally } from '../telemetry/cacheSpans';
+import type { Tracing } from '../telemetry/tracing';
 import { DownstreamError } from '../errors/catalogue';
 import { isFresh, parseEntry, withinSie, withinSwr, type Entry } from './entry';
 import { POLICIES, type Family } from './entityPolicies';
@@ -95,6 +98,12 @@ export class CacheSession {
   trackDependencies = true;
   /** This request's lookups by family and tier. */
   readonly lookups = new Map<Family, FamilyLookups>();
+  /**
+   * With tracing on, the context this request's batch spans start under: the
+   * execution's span once it has started (graphql/plugins/tracingPlugin.ts),
+   * else the request's. Undefined with tracing off.
+   */
+  spanParent: Context | undefined;
   private pendingReads: PendingRead[] | null = null;
   private pendingWrites: L2Write[] = [];
 
@@ -102,8 +111,10 @@ export class CacheSession {
     private readonly cache: SessionCache,
     private readonly trace: CallTrace,
     private readonly scheduler: ReadScheduler,
+    private readonly tracing: Tracing | null = null,
   ) {
     this.startedAt = cache.now();
+    this.spanParent = tracing?.active();
   }
 
   /**
@@ -123,10 +134,21 @@ export class CacheSession {
     return entry.v;
   }
 
-  async readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>, signal?: AbortSignal): Promise<(V | null | Error)[]> {
+  /**
+   * One loader batch: with tracing on, in a span of its own
+   * (telemetry/cacheSpans.ts) that its downstream call goes under. `signal`
+   * aborts its downstream call once nobody wants its entities (domain/interest.ts).
+   */
+  readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>, signal?: AbortSignal): Promise<(V | null | Error)[]> {
+    if (!this.tracing) return this.lookup(family, addresses, fetch, signal);
+    return tracedReadThrough(this.tracing, family, addresses.length, this.spanParent, (tally) => this.lookup(family, addresses, fetch, signal, tally));
+  }
+
+  private async lookup<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>, signal?: AbortSignal, tally?: BatchTally): Promise<(V | null | Error)[]> {
     const lookups = this.lookupsOf(family);
     if (!this.cache.enabled) {
       lookups.miss += addresses.length;
+      if (tally) tally.misses = addresses.length;
       return this.fetchOnly(addresses, fetch, signal);
     }
     const policy = POLICIES[family];
@@ -150,6 +172,7 @@ export class CacheSession {
         toL2.push(i);
       }
     }
+    if (tally) tally.l1 = addresses.length - toL2.length;
     if (toL2.length === 0) return out;
 
     // L2: one pipeline for every lookup of this dependency level.
@@ -179,6 +202,7 @@ export class CacheSession {
       else staleCopies.delete(i);
       toFetch.push(i);
     });
+    if (tally) Object.assign(tally, { l2: toL2.length - toRefresh.length - toFetch.length, stale: toRefresh.length, misses: toFetch.length });
     if (toRefresh.length > 0) this.cache.refresh(family, toRefresh, fetch);
     if (toFetch.length === 0) return out;
 
@@ -192,6 +216,7 @@ export class CacheSession {
       result = await this.scheduler.fetching(() => fetch(missing, this.trace, signal));
     } catch (error) {
       if (!(error instanceof DownstreamError)) throw error;
+      if (tally) tally.error = String(error.extensions.code);
       for (const i of toFetch) out[i] = this.staleIfErrorOr(error, keys[i] as string, staleCopies.get(i)) as V | null | Error;
       lookups.staleIfError += toFetch.filter((i) => staleCopies.has(i)).length;
       return out;
@@ -262,7 +287,10 @@ export class CacheSession {
         read.resolve(read.addresses.map((_a, k) => parseEntry(slice[k] ?? null)));
       }
     };
-    l2.read(reads.flatMap((r) => r.addresses)).then(deliver, () => {
+    const addresses = reads.flatMap((r) => r.addresses);
+    // One pipeline for the batches of a level: its span goes under the execution, not the batch that happened to send it.
+    const read = this.tracing && this.spanParent ? this.tracing.with(this.spanParent, () => l2.read(addresses)) : l2.read(addresses);
+    read.then(deliver, () => {
       this.stats.redisErrors++;
       deliver(null);
     });

@@ -20,6 +20,8 @@
 import Redis from 'ioredis';
 import { localKey, markerKey, redisKey, type CacheAddress } from './keys';
 import type { InvalidationListener, L2Store, L2Write } from './l2';
+import { tracedPipeline, type PipelineUse } from '../telemetry/redisSpans';
+import type { Tracing } from '../telemetry/tracing';
 
 export interface RedisTierOptions {
   url: string;
@@ -27,6 +29,8 @@ export interface RedisTierOptions {
   prefix: string;
   /** Longest a command may take before it counts as failed. Default 50 ms. */
   commandTimeoutMs: number;
+  /** The gateway's tracing: a span per pipeline (telemetry/redisSpans.ts); null or absent when off. */
+  tracing?: Tracing | null;
 }
 
 const GUARDED_SET = `
@@ -61,9 +65,11 @@ export class RedisTier implements L2Store {
   private reconnectListeners: (() => void)[] = [];
   private disconnectListeners: (() => void)[] = [];
   private wasReady = false;
+  private readonly tracing: Tracing | null;
 
   constructor(options: RedisTierOptions) {
     this.prefix = options.prefix;
+    this.tracing = options.tracing ?? null;
     this.channel = `${options.prefix}invalidate`;
     const common = {
       commandTimeout: options.commandTimeoutMs,
@@ -117,7 +123,11 @@ export class RedisTier implements L2Store {
   }
 
   /** Values (or null) for each address, in one round trip. */
-  async read(addresses: readonly CacheAddress[]): Promise<(string | null)[]> {
+  read(addresses: readonly CacheAddress[]): Promise<(string | null)[]> {
+    return this.traced('read', addresses.length, () => this.readPipeline(addresses));
+  }
+
+  private async readPipeline(addresses: readonly CacheAddress[]): Promise<(string | null)[]> {
     const pipeline = this.client.pipeline();
     for (const a of addresses) {
       const key = redisKey(this.prefix, a.family, a.owner);
@@ -132,7 +142,11 @@ export class RedisTier implements L2Store {
   }
 
   /** Stores entries, each refused if its entity was invalidated after `fetchedAt`. */
-  async write(writes: readonly L2Write[]): Promise<void> {
+  write(writes: readonly L2Write[]): Promise<void> {
+    return this.traced('write', writes.length, () => this.writePipeline(writes));
+  }
+
+  private async writePipeline(writes: readonly L2Write[]): Promise<void> {
     const pipeline = this.client.pipeline() as GuardedPipeline;
     for (const w of writes) {
       pipeline.bffGuardedSet(
@@ -151,7 +165,11 @@ export class RedisTier implements L2Store {
   }
 
   /** Deletes the owners' entries everywhere and tells every instance. */
-  async evict(owners: readonly CacheAddress[], now: number): Promise<void> {
+  evict(owners: readonly CacheAddress[], now: number): Promise<void> {
+    return this.traced('evict', owners.length * 2 + 1, () => this.evictPipeline(owners, now));
+  }
+
+  private async evictPipeline(owners: readonly CacheAddress[], now: number): Promise<void> {
     const pipeline = this.client.pipeline();
     for (const o of owners) {
       pipeline.del(redisKey(this.prefix, o.family, o.owner));
@@ -164,7 +182,11 @@ export class RedisTier implements L2Store {
   }
 
   /** Tries to take a refresh lock per address; true where this instance got it. */
-  async lock(addresses: readonly CacheAddress[], ttlMs: number): Promise<boolean[]> {
+  lock(addresses: readonly CacheAddress[], ttlMs: number): Promise<boolean[]> {
+    return this.traced('lock', addresses.length, () => this.lockPipeline(addresses, ttlMs));
+  }
+
+  private async lockPipeline(addresses: readonly CacheAddress[], ttlMs: number): Promise<boolean[]> {
     const pipeline = this.client.pipeline();
     for (const a of addresses) pipeline.set(lockKey(this.prefix, a), '1', 'PX', ttlMs, 'NX');
     const results = (await pipeline.exec()) ?? [];
@@ -172,10 +194,19 @@ export class RedisTier implements L2Store {
   }
 
   /** Releases refresh locks taken with `lock`. */
-  async unlock(addresses: readonly CacheAddress[]): Promise<void> {
+  unlock(addresses: readonly CacheAddress[]): Promise<void> {
+    return this.traced('unlock', addresses.length, () => this.unlockPipeline(addresses));
+  }
+
+  private async unlockPipeline(addresses: readonly CacheAddress[]): Promise<void> {
     const pipeline = this.client.pipeline();
     for (const a of addresses) pipeline.del(lockKey(this.prefix, a));
     await pipeline.exec();
+  }
+
+  /** With tracing on, the pipeline in a span of its own; with tracing off, just the pipeline. */
+  private traced<T>(use: PipelineUse, commands: number, run: () => Promise<T>): Promise<T> {
+    return this.tracing ? tracedPipeline(this.tracing, use, commands, run) : run();
   }
 
   /** A raw pipeline for the key-value stores (APQ, response cache). */

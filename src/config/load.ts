@@ -18,6 +18,7 @@ import {
   type HttpOptions,
 } from './options';
 import { defaultOperationsDir } from './paths';
+import { tracingOptions } from './tracing';
 
 const ENV_BY_SERVICE: Record<ServiceName, string> = {
   catalog: 'CATALOG_URL',
@@ -145,6 +146,8 @@ export function loadConfig(
     introspection: flag(env, 'INTROSPECTION', !production),
     playground: flag(env, 'PLAYGROUND', !production),
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, production ? 'json' : 'pretty'),
+    tracing: tracingOptions(env),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024),
     maxPageSize: { web: 100, mobile: 20 },
     operationsDir: env.OPERATIONS_DIR || defaultOperationsDir(),

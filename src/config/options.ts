@@ -164,6 +164,40 @@ export interface ShutdownOptions {
   timeoutMs: number;
 }
 
+/** The OpenTelemetry sampler (OTEL_TRACES_SAMPLER): which requests' spans are recorded and exported. */
+export type TracesSampler =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+
+/**
+ * Tracing with OpenTelemetry (README: "Tracing"): off unless an OTLP
+ * endpoint is set. What the SDK reads from the environment by itself
+ * (exporter headers, timeout, compression, TLS files, batch sizes, span
+ * limits, OTEL_RESOURCE_ATTRIBUTES) is not repeated here; these are the
+ * settings the gateway itself needs, or that tests set per gateway.
+ */
+export interface TracingOptions {
+  /** Where spans are POSTed (OTLP/HTTP, JSON), e.g. `http://collector:4318/v1/traces`; null = tracing off. Default null. */
+  endpoint: string | null;
+  /** `service.name` of every span. Default `storefront-bff-gateway`. */
+  serviceName: string;
+  /** Adopt a client's `traceparent`/`tracestate` (true), or start a new trace for every request (false). Default false. */
+  trustIncoming: boolean;
+  /** Default `parentbased_always_on`: every request, unless a trusted parent says it is not sampled. */
+  sampler: TracesSampler;
+  /** Probability (0..1) of the `*traceidratio` samplers. Default 1. */
+  samplerRatio: number;
+  /** Milliseconds between two exports of the finished spans (OTEL_BSP_SCHEDULE_DELAY). Default 5000. */
+  scheduleDelayMs: number;
+}
+
+/** How log lines are written: one JSON object per line, or pino-pretty's human-readable lines. */
+export type LogFormat = 'json' | 'pretty';
+
 export interface GatewayConfig {
   /** HTTP port; 0 picks a free one. Default 4000. */
   port: number;
@@ -195,6 +229,9 @@ export interface GatewayConfig {
   playground: boolean;
   /** pino level; `silent` in tests. Default `info`. */
   logLevel: string;
+  /** Default: `json` in production, `pretty` otherwise (LOG_FORMAT overrides). */
+  logFormat: LogFormat;
+  tracing: TracingOptions;
   /** Largest POST body accepted, in bytes. Default 1 MiB. */
   maxBodyBytes: number;
   /** Largest page a client may ask for, per frontend. Default web 100, mobile 20. */
@@ -256,6 +293,15 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   costPerMinute: null,
   apqRegistrationsPerMinute: 30,
   apqMaxBytes: 16 * 1024,
+};
+
+export const DEFAULT_TRACING: TracingOptions = {
+  endpoint: null,
+  serviceName: 'storefront-bff-gateway',
+  trustIncoming: false,
+  sampler: 'parentbased_always_on',
+  samplerRatio: 1,
+  scheduleDelayMs: 5000,
 };
 
 export const DEFAULT_SHEDDING: SheddingOptions = {

@@ -17,6 +17,7 @@ import { createLoaders } from '../domain/loaders';
 import { localeFromAcceptLanguage } from '../domain/locale';
 import type { Viewer } from '../domain/viewer';
 import type { Downstream } from '../downstream';
+import type { Tracing } from '../telemetry/tracing';
 import type { Authenticate } from './auth';
 import type { OperationContext, RequestRecord } from './requestContext';
 
@@ -29,6 +30,8 @@ export interface ContextOptions {
   maxPageSize: number;
   /** Distinct keys one request may send downstream (0: no bound). */
   maxDownstreamKeys: number;
+  /** The gateway's tracing, null when off: the session's batch spans. */
+  tracing?: Tracing | null;
 }
 
 /** What a request brings that its context is made from (plain values: the context knows nothing of HTTP). */
@@ -50,11 +53,11 @@ export function clientKey(viewer: Viewer | null, clientAddress: string): string 
 
 /** Verifies the bearer token (a bad one rejects with UNAUTHENTICATED) and builds the context. */
 export function contextFactory(options: ContextOptions): CreateContext {
-  const { frontend, authenticate, downstream, cache, maxPageSize, maxDownstreamKeys } = options;
+  const { frontend, authenticate, downstream, cache, maxPageSize, maxDownstreamKeys, tracing = null } = options;
   return async ({ requestId, authorization, acceptLanguage, clientAddress, record }) => {
     const viewer = await authenticate(authorization);
     const scheduler = new BatchScheduler();
-    const session = new CacheSession(cache, record, scheduler);
+    const session = new CacheSession(cache, record, scheduler, tracing);
     return {
       frontend,
       requestId,

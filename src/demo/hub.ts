@@ -25,6 +25,13 @@ export interface DemoRequest {
   query: Record<string, string>;
   /** The raw `x-user-id` header, when one was sent. */
   userId?: string;
+  /**
+   * The W3C `traceparent` header, when one was sent: the gateway's HTTP client
+   * span for this call (test/tracing.test.ts checks it joins the gateway's trace).
+   */
+  traceparent?: string;
+  /** The W3C `tracestate` header, when one was sent (a trusted client's, passed on by the gateway). */
+  tracestate?: string;
   /** When it arrived (performance.now() of the services' process), to see which calls ran together. */
   at: number;
 }

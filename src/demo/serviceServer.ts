@@ -123,6 +123,10 @@ export function createServiceServer(definition: ServiceDefinition, hub: DemoHub,
     const userId = firstHeader(req.headers['x-user-id']);
     const entry: DemoRequest = { service, method, route: match ? match.compiled.id : `${method} ${pathname}`, query, at: performance.now() };
     if (userId !== undefined) entry.userId = userId;
+    const traceparent = firstHeader(req.headers.traceparent);
+    if (traceparent !== undefined) entry.traceparent = traceparent;
+    const tracestate = firstHeader(req.headers.tracestate);
+    if (tracestate !== undefined) entry.tracestate = tracestate;
     hub.record(entry);
 
     const respond = (body: string): void => {

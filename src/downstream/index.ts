@@ -12,6 +12,7 @@ import { createReviewsClient, type ReviewsClient } from './reviewsClient';
 import { ServiceHttp, type RetryObserver, type ServiceHealth } from './serviceHttp';
 import { type CallObserver } from './call';
 import { SERVICE_NAMES, type ServiceName, type ServiceUrls } from '../contract/services';
+import type { Tracing } from '../telemetry/tracing';
 
 export interface Downstream {
   catalog: CatalogClient;
@@ -25,9 +26,16 @@ export interface Downstream {
   close(): Promise<void>;
 }
 
-export function createDownstream(urls: ServiceUrls, options: DownstreamOptions, observe?: CallObserver, now?: () => number, onRetry?: RetryObserver): Downstream {
+export function createDownstream(
+  urls: ServiceUrls,
+  options: DownstreamOptions,
+  observe?: CallObserver,
+  now?: () => number,
+  tracing: Tracing | null = null,
+  onRetry?: RetryObserver,
+): Downstream {
   const http = {} as Record<ServiceName, ServiceHttp>;
-  for (const name of SERVICE_NAMES) http[name] = new ServiceHttp(name, urls[name], options, observe, now, onRetry);
+  for (const name of SERVICE_NAMES) http[name] = new ServiceHttp(name, urls[name], options, observe, now, tracing, onRetry);
   return {
     catalog: createCatalogClient(http.catalog),
     inventory: createInventoryClient(http.inventory),

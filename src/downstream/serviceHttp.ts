@@ -33,6 +33,8 @@ import { Bulkhead, BulkheadFull } from './bulkhead';
 import { CallCancelled, DeadlineReached, type CallObserver, type CallTrace, type Outcome } from './call';
 import { CircuitBreaker, circuitBreakerInterceptor, CircuitOpenError } from './circuitBreaker';
 import { RetryBudget, retryPolicy } from './retryBudget';
+import { tracedCall } from '../telemetry/downstreamSpans';
+import type { Tracing } from '../telemetry/tracing';
 
 export interface CallOptions<T> {
   /** The route template for metrics, e.g. `GET /products/{id}`. */
@@ -90,7 +92,15 @@ export class ServiceHttp {
   private readonly bulkhead: Bulkhead;
   private readonly retryBudget: RetryBudget;
 
-  constructor(service: ServiceName, baseUrl: string, options: DownstreamOptions, observe?: CallObserver, now?: () => number, onRetry?: RetryObserver) {
+  constructor(
+    service: ServiceName,
+    baseUrl: string,
+    options: DownstreamOptions,
+    observe?: CallObserver,
+    now?: () => number,
+    private readonly tracing: Tracing | null = null,
+    onRetry?: RetryObserver,
+  ) {
     const url = new URL(baseUrl);
     this.service = service;
     this.basePath = url.pathname.replace(/\/+$/, '');
@@ -126,7 +136,13 @@ export class ServiceHttp {
     this.dispatcher = this.pool.compose([retry, circuitBreakerInterceptor(this.circuit)].filter((i) => i !== undefined));
   }
 
-  async call<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
+  /** One call; with tracing on, inside its HTTP client span (telemetry/downstreamSpans.ts), else with no span at all. */
+  call<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
+    if (!this.tracing) return this.measuredCall(method, path, options);
+    return tracedCall(this.tracing, this.service, method, options.route, () => this.measuredCall(method, path, options));
+  }
+
+  private async measuredCall<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
     const started = performance.now();
     let outcome = 'error';
     let release: (() => void) | undefined;
@@ -176,6 +192,7 @@ export class ServiceHttp {
 
   private async send<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    this.tracing?.inject(headers); // traceparent/tracestate of this call's span (telemetry/propagation.ts)
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['content-type'] = 'application/json';

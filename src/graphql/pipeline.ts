@@ -20,6 +20,7 @@ import { errorMasking } from './errorMasking';
 import { gatewayPlugins } from './plugins';
 import type { RateLimitPluginOptions } from './plugins/rateLimitPlugin';
 import type { TrustedDocuments } from './trustedDocuments';
+import type { Tracing } from '../telemetry/tracing';
 
 export interface PipelineOptions {
   frontend: Frontend;
@@ -38,6 +39,8 @@ export interface PipelineOptions {
   resources: ResourceLimits;
   /** The clients' budgets and the cap on persisted-query registrations. */
   rateLimits: RateLimitPluginOptions;
+  /** The gateway's tracing; null when off. */
+  tracing?: Tracing | null;
 }
 
 /** Builds and starts the pipeline; `stop()` it when the gateway closes. */
@@ -69,6 +72,7 @@ export async function createPipeline(options: PipelineOptions): Promise<ApolloSe
       hideFieldSuggestions: options.production,
       limits: options.limits,
       rateLimits: options.rateLimits,
+      tracing: options.tracing ?? null,
     }),
     ...errorMasking({ production: options.production, logger: options.logger }),
   });

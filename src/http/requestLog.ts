@@ -16,6 +16,8 @@ import type { Metrics } from './metrics';
 export interface RequestLogOptions {
   logger: Logger;
   metrics: Metrics;
+  /** The request's trace id, when tracing is on (telemetry/tracing.ts); the line then carries it as `traceId`. */
+  traceId?: () => string | undefined;
 }
 
 export interface FinishedRequest {
@@ -32,7 +34,7 @@ export interface FinishedRequest {
 export type RequestLog = (request: FinishedRequest) => void;
 
 export function requestLog(options: RequestLogOptions): RequestLog {
-  const { metrics } = options;
+  const { metrics, traceId } = options;
   const lines = options.logger.child({}, { redact: [] });
   return ({ requestId, frontend, status, ms, record, session }) => {
     const response = record.responseCache ?? 'bypass';
@@ -54,6 +56,7 @@ export function requestLog(options: RequestLogOptions): RequestLog {
     lines.info(
       {
         requestId,
+        ...(traceId ? { traceId: traceId() } : {}),
         frontend,
         operation: record.operationName,
         status,

@@ -1,5 +1,7 @@
 /**
- * The gateway's logger: pino, JSON lines, one line per request.
+ * The gateway's logger: pino, one line per request; JSON lines in
+ * production (one object per line, for the log pipeline), pino-pretty's
+ * human-readable lines in development unless LOG_FORMAT=json.
  *
  * Personal data never reaches a log line: request lines are built from an
  * explicit list of fields (no headers, no variables, no bodies), and the
@@ -7,8 +9,20 @@
  * object (authorization headers, emails, tokens).
  */
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
+
+export interface LoggerOptions {
+  /** pino-pretty's lines on stdout instead of JSON; ignored when a destination is given. Default false. */
+  pretty?: boolean;
+  /**
+   * Fields added to every line, e.g. the active request's `traceId` with
+   * tracing on (one AsyncLocalStorage read per line, none when absent). The
+   * line's own fields win over them.
+   */
+  mixin?: () => Record<string, unknown>;
+}
 
 export const REDACTED_PATHS = [
   'authorization',
@@ -23,7 +37,7 @@ export const REDACTED_PATHS = [
   '*.variables',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream, options: LoggerOptions = {}): Logger {
   return pino(
     {
       level,
@@ -31,7 +45,17 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       // Epoch milliseconds: formatting an ISO date per line is measurable on the hot path.
       timestamp: pino.stdTimeFunctions.epochTime,
+      ...(options.mixin ? { mixin: options.mixin } : {}),
     },
-    destination,
+    destination ?? (options.pretty ? prettyStdout() : undefined),
   );
+}
+
+/**
+ * pino-pretty in the process (a stream, not a worker-thread transport), and
+ * synchronous, so the last lines before `process.exit` are not lost; it
+ * formats each line, which is why production keeps JSON.
+ */
+function prettyStdout(): pino.DestinationStream {
+  return pretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', sync: true });
 }

@@ -10,6 +10,7 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_RATE_LIMITS,
   DEFAULT_RESOURCES,
+  DEFAULT_TRACING,
   DEVELOPMENT_JWT_SECRET,
   defaultOperationsDir,
   type GatewayConfig,
@@ -44,6 +45,9 @@ export function testConfig(services: ServiceUrls, overrides: Partial<GatewayConf
     introspection: true,
     playground: true,
     logLevel: 'silent',
+    logFormat: 'json',
+    // Off: a test that traces sets an endpoint of its own (test/tracing.test.ts).
+    tracing: { ...DEFAULT_TRACING },
     maxBodyBytes: 1024 * 1024,
     maxPageSize: { web: 100, mobile: 20 },
     operationsDir: defaultOperationsDir(),

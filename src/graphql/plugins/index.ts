@@ -8,29 +8,35 @@
  *    serves its own playground (http/playground), and computes a document's
  *    cache policy once per document (documentCachePolicy.ts) instead of with
  *    a hook on every resolved field.
- * 2. `fieldSuggestionsPlugin` (production) rewrites validation errors before
+ * 2. `tracingPlugin` (only when tracing is on) comes first of the gateway's
+ *    own: Apollo runs the end hooks of a phase in reverse order, so its
+ *    parse/validate/execute spans enclose every other plugin's work in that
+ *    phase, and it names the request's span at `didResolveOperation` before
+ *    any later plugin can refuse the operation (limits, budgets), so even a
+ *    refused request's trace says which operation it was.
+ * 3. `fieldSuggestionsPlugin` (production) rewrites validation errors before
  *    Apollo builds its response from them.
- * 3. `operationRecordPlugin` names the operation in the request's record as
+ * 4. `operationRecordPlugin` names the operation in the request's record as
  *    soon as it is resolved, before any later plugin can answer or fail the
  *    request, so every log line says what ran.
- * 4. `operationLimitsPlugin` refuses a document over its limits, and records
+ * 5. `operationLimitsPlugin` refuses a document over its limits, and records
  *    the operation's estimated cost, before anything that acts on the
  *    operation: the budgets that charge that cost, the response cache, and
  *    execution (Apollo registers an APQ document only after these hooks). It
  *    sets `record.cost` only for an operation it lets through, and before its
  *    first await: Apollo starts every `didResolveOperation` at once, in this
  *    order, so the next plugin reads it already set.
- * 5. `rateLimitPlugin` charges the request to its client's budgets at
+ * 6. `rateLimitPlugin` charges the request to its client's budgets at
  *    `didResolveOperation` (one request, and the cost the limits recorded:
  *    none for a refused operation) and refuses it (429) over any of them,
  *    before the response cache can answer it and before Apollo stores a
  *    persisted-query registration.
- * 6. `responseCachePlugin` is the only plugin that answers before execution
+ * 7. `responseCachePlugin` is the only plugin that answers before execution
  *    (`responseForOperation`). On the way out it stores the result as
  *    executed, before the session plugin adds this request's own extensions
  *    (cache counts, stale-if-error notices), which are never replayed to
  *    another client.
- * 7. `cacheSessionPlugin` comes last on the way out: it flushes the request's
+ * 8. `cacheSessionPlugin` comes last on the way out: it flushes the request's
  *    L2 writes once every plugin that reads the session has run, sets
  *    `Cache-Control` unless a plugin before it (a response-cache hit) did,
  *    and decorates the response with the cache's extensions.
@@ -49,6 +55,8 @@ import { operationLimitsPlugin } from './operationLimitsPlugin';
 import { operationRecordPlugin } from './operationRecordPlugin';
 import { rateLimitPlugin, type RateLimitPluginOptions } from './rateLimitPlugin';
 import { responseCachePlugin } from './responseCachePlugin';
+import { tracingPlugin } from './tracingPlugin';
+import type { Tracing } from '../../telemetry/tracing';
 
 export interface GatewayPluginsOptions {
   frontend: Frontend;
@@ -61,12 +69,15 @@ export interface GatewayPluginsOptions {
   limits: OperationLimits;
   /** The clients' budgets (a no-op limiter when every budget is off). */
   rateLimits: RateLimitPluginOptions;
+  /** The gateway's tracing; null when off (then no tracing hook is registered at all). */
+  tracing?: Tracing | null;
 }
 
 export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlugin<OperationContext>[] {
   return [
     ApolloServerPluginLandingPageDisabled(),
     ApolloServerPluginCacheControlDisabled(),
+    ...(options.tracing ? [tracingPlugin({ tracing: options.tracing })] : []),
     ...(options.hideFieldSuggestions ? [fieldSuggestionsPlugin()] : []),
     operationRecordPlugin(),
     operationLimitsPlugin({ limits: options.limits }),

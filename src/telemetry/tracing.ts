@@ -1,0 +1,151 @@
+/**
+ * A gateway's tracing: its own TracerProvider, exporter and context, made
+ * from `GatewayConfig.tracing` (README: "Tracing"), or null when tracing is
+ * off, so that every instrumented place costs one `if (tracing)` and nothing
+ * else (not even a no-op span) on a gateway that does not trace.
+ *
+ * Nothing is registered with the OpenTelemetry API's globals: no global
+ * tracer provider, propagator or context manager. Each gateway keeps its
+ * own provider (two gateways in one test process export to their own
+ * receivers and never see each other's spans) and its own AsyncLocalStorage
+ * as its context manager: the request span is made active once, when the
+ * request arrives (http/tracedEndpoint.ts), and every async continuation of
+ * that request (Apollo's hooks, the loaders, undici, ioredis) finds it with
+ * `active()`, while spans are always started with an explicit parent
+ * context. The price of a global context manager would have been a single
+ * registration per process shared by every gateway; no instrumentation
+ * library is used that would need it. An AsyncLocalStorage costs nothing
+ * until it is used, and it is created only when tracing is on.
+ *
+ * The SDK (provider.ts) is loaded only when tracing is on: with tracing off
+ * the process never loads it (about 200 ms of start-up and its heap).
+ *
+ * What the SDK reads from the environment by itself (verified in
+ * @opentelemetry/sdk-trace-base 2.12 and otlp-exporter-base 0.223): span
+ * limits (OTEL_SPAN_*_LIMIT), the batch processor's OTEL_BSP_MAX_QUEUE_SIZE,
+ * OTEL_BSP_MAX_EXPORT_BATCH_SIZE and OTEL_BSP_EXPORT_TIMEOUT, and the
+ * exporter's OTEL_EXPORTER_OTLP_[TRACES_]HEADERS, _TIMEOUT, _COMPRESSION and
+ * TLS files. The sampler, schedule delay, endpoint and service name come
+ * from the config (config/tracing.ts reads their variables) and are passed
+ * explicitly, which takes precedence over the SDK's own reading.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
+import type { TracingOptions } from '../config';
+import type { TracingBackend, TracingDependencies } from './backend';
+import { extractTrusted, injectInto, type HeaderCarrier } from './propagation';
+
+/** Where a span goes: under which parent (default: the active context), and its kind (default internal). */
+export interface SpanPlacement {
+  parent?: Context;
+  kind?: SpanKind;
+}
+
+/** Longest a gateway's `close()` waits for its last spans to be exported. */
+const SHUTDOWN_WAIT_MS = 3000;
+
+/** What the gateway's instrumented places use; one per gateway. */
+export class Tracing {
+  readonly tracer: Tracer;
+  private readonly storage = new AsyncLocalStorage<Context>();
+
+  constructor(
+    private readonly options: TracingOptions,
+    private readonly backend: TracingBackend,
+  ) {
+    this.tracer = backend.tracer;
+  }
+
+  /** The running request's context (its innermost active span), or the root context outside a request. */
+  active(): Context {
+    return this.storage.getStore() ?? ROOT_CONTEXT;
+  }
+
+  /** Runs `fn` with `context` active: every async continuation started inside it sees it. */
+  with<T>(context: Context, fn: () => T): T {
+    return this.storage.run(context, fn);
+  }
+
+  /** Starts a span under `parent` (default: the active context); the caller ends it. */
+  start(name: string, attributes: Attributes, options: SpanPlacement = {}): Span {
+    const { parent = this.active(), kind } = options;
+    return this.tracer.startSpan(name, kind === undefined ? { attributes } : { attributes, kind }, parent);
+  }
+
+  /**
+   * Runs `fn` inside a new span, active for everything `fn` starts; the span
+   * ends when `fn` settles, marked as failed if it throws.
+   */
+  async span<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>, options: SpanPlacement = {}): Promise<T> {
+    const parent = options.parent ?? this.active();
+    const span = this.start(name, attributes, { ...options, parent });
+    try {
+      return await this.with(trace.setSpan(parent, span), () => fn(span));
+    } catch (error) {
+      failed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** The active trace's id, for log lines; undefined outside a request. */
+  traceId(): string | undefined {
+    return trace.getSpanContext(this.active())?.traceId;
+  }
+
+  /**
+   * The parent a request's span starts under: the client's trace when
+   * `trustIncoming` (OTEL_TRUST_INCOMING) is set and it sent a valid
+   * `traceparent`; otherwise a new trace, so a client can neither join the
+   * gateway's spans to a trace of its choosing nor steer its sampling.
+   */
+  incoming(headers: HeaderCarrier): Context {
+    return this.options.trustIncoming ? extractTrusted(this.backend.propagator, headers) : ROOT_CONTEXT;
+  }
+
+  /** Adds the active span's `traceparent` (and `tracestate`) to a downstream request's headers. */
+  inject(headers: Record<string, string>): void {
+    injectInto(this.backend.propagator, this.active(), headers);
+  }
+
+  /**
+   * Exports every finished span now. Never rejects: a failed export is
+   * already reported (onExportError), and closing a gateway must not fail
+   * because its collector is down.
+   */
+  forceFlush(): Promise<void> {
+    return this.backend.forceFlush().catch(() => undefined);
+  }
+
+  /**
+   * Exports what is left and stops (the gateway's `close()`); never rejects,
+   * as `forceFlush`, and waits at most SHUTDOWN_WAIT_MS: with the collector
+   * down, the exporter's own retries would hold a stopping gateway for about
+   * 9 s, and losing the last spans then is better than delaying the exit.
+   */
+  async shutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SHUTDOWN_WAIT_MS);
+      timer.unref();
+    });
+    await Promise.race([this.backend.shutdown().catch(() => undefined), waited]);
+    clearTimeout(timer);
+  }
+}
+
+/** A gateway's tracing, or null when no OTLP endpoint is configured (and no exporter is given). */
+export async function createTracing(options: TracingOptions, deps: TracingDependencies = {}): Promise<Tracing | null> {
+  if (!options.endpoint && !deps.exporter) return null;
+  const { createBackend } = await import('./provider');
+  return new Tracing(options, createBackend(options, deps));
+}
+
+/** Marks a span as failed with the error's message (and code, when it has one). */
+export function failed(span: Span, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  const code = (error as { extensions?: { code?: unknown } })?.extensions?.code;
+  span.setAttribute('error.type', typeof code === 'string' ? code : error instanceof Error ? error.name : 'Error');
+}
