@@ -19,7 +19,9 @@ export interface BenchOptions {
   out: string;
   /** Only these operations (all six queries when null). */
   only: string[] | null;
-  /** Smoke run: `--duration 2 --soak 10`; never rewrites bench/README.md. */
+  /** Off/on pairs per operation in the protections scenario (protections.ts). */
+  pairs: number;
+  /** Smoke run: `--duration 2 --soak 10 --pairs 2`; never rewrites bench/README.md. */
   quick: boolean;
 }
 
@@ -31,7 +33,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --out DIR           where <timestamp>.json and latest.md go (default bench/results)
   --only A,B          only these operations (WebProductPage, WebCategoryListing, WebAccountOrders,
                       MobileHome, MobileProduct, MobileSearch)
-  --quick             smoke run: --duration 2 --soak 10 (explicit flags still win); README untouched`;
+  --pairs N           off/on pairs per operation in the protections scenario (default 3)
+  --quick             smoke run: --duration 2 --soak 10 --pairs 2 (explicit flags still win); README untouched`;
 
 export class UsageError extends Error {}
 
@@ -82,6 +85,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         explicit.only = list;
         break;
       }
+      case '--pairs':
+        explicit.pairs = positive(flag, value(), true);
+        break;
       case '--quick':
         quick = true;
         break;
@@ -99,6 +105,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     soakS: explicit.soakS ?? (quick ? 10 : 60),
     out: explicit.out ?? 'bench/results',
     only: explicit.only ?? null,
+    pairs: explicit.pairs ?? (quick ? 2 : 3),
     quick,
   };
 }

@@ -10,7 +10,7 @@
  */
 import { runLoad, type LoadResult, type Rotation } from './load';
 import { demoRequestCount, diffMetrics, procMemory, resetDemoRequests, resetPeakRss, scrapeMetrics, settle } from './probes';
-import type { GatewayProcess } from './processes';
+import type { GatewayProcess, Scenario } from './processes';
 
 export type RunKind = 'latency' | 'throughput' | 'reference' | 'soak' | 'overload';
 
@@ -43,7 +43,7 @@ export interface GatewayCosts {
 
 export interface RunRecord {
   operation: string;
-  scenario: 'cold' | 'warm' | 'cached' | 'overload' | 'bare';
+  scenario: Scenario | 'bare';
   kind: RunKind;
   connections: number;
   durationS: number;
@@ -114,7 +114,7 @@ export function progressLine(r: RunRecord): string {
   const g = r.gateway;
   const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
   const parts = [
-    `  ${`${r.scenario} ${r.kind} c=${r.connections}`.padEnd(26)} ${r.operation.padEnd(18)}`,
+    `  ${`${r.scenario} ${r.kind} c=${r.connections}`.padEnd(31)} ${r.operation.padEnd(18)}`,
     `${f(l.reqPerSec, 0).padStart(6)} req/s`,
     `p50 ${f(l.latencyMs.p50)} p95 ${f(l.latencyMs.p95)} p99 ${f(l.latencyMs.p99)} ms`,
   ];

@@ -181,17 +181,20 @@ export async function startDemo(root: string, latencyMs: number): Promise<DemoPr
   return { proc, urls };
 }
 
-export type Scenario = 'cold' | 'warm' | 'cached' | 'overload';
+export type Scenario = 'cold' | 'warm' | 'cached' | 'overload' | 'protections-off' | 'protections-on';
 
 /**
  * Cache switches per scenario: cold = nothing cached, warm = entity cache, cached = entity + response
- * cache; overload = the cold gateway (its shedding bound is given by the caller; overload.ts says why cold).
+ * cache; overload = the cold gateway (its shedding bound is given by the caller; overload.ts says why cold);
+ * protections-off/-on = the warm gateway (its protection settings are given by the caller, protections.ts).
  */
 export const SCENARIO_ENV: Record<Scenario, { ENTITY_CACHE: string; RESPONSE_CACHE: string }> = {
   cold: { ENTITY_CACHE: 'false', RESPONSE_CACHE: 'false' },
   warm: { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
   cached: { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'true' },
   overload: { ENTITY_CACHE: 'false', RESPONSE_CACHE: 'false' },
+  'protections-off': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
+  'protections-on': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
 };
 
 export interface GatewayProcess {
@@ -203,7 +206,7 @@ export interface GatewayProcess {
 /** The V8 old-space budget of the gateway, in MB: the default of `npm start`, or GATEWAY_HEAP_MB. */
 export const GATEWAY_HEAP_MB = process.env.GATEWAY_HEAP_MB || '192';
 
-/** `extraEnv`: settings of this scenario only (e.g. the overload run's SHED_MAX_IN_FLIGHT). */
+/** `extraEnv`: settings of this scenario only (e.g. the overload run's SHED_MAX_IN_FLIGHT, the protections' bounds). */
 export async function startGateway(root: string, scenario: Scenario, services: ServiceUrls, cachePrefix: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
   const script = compiled(root, 'src/main.js');
   const port = await freePort();

@@ -15,6 +15,7 @@ import type { RunRecord } from './measure';
 import { RSS_LIMIT_MB, type SoakResult } from './memory';
 import type { OperationSpec } from './operations';
 import { overloadTable, overloadTargets, type OverloadResult } from './overload';
+import { protectionsTable, protectionsTargets, type ProtectionsResult } from './protections';
 
 export interface OperationResult {
   name: string;
@@ -57,6 +58,8 @@ export interface BenchResults {
   soaks: SoakResult[];
   /** The overload scenario (overload.ts); its 503s are its own, not counted by the errors target. */
   overload: OverloadResult | null;
+  /** The protections scenario (protections.ts); null when none of its operations was benchmarked. */
+  protections: ProtectionsResult | null;
   targets: Target[];
 }
 
@@ -80,14 +83,15 @@ export function operationResult(op: OperationSpec, latencyMs: number): Operation
 const f = (n: number | undefined, digits = 1): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits));
 const mark = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
 
-function allRuns(results: Pick<BenchResults, 'operations' | 'soaks'>): RunRecord[] {
+function allRuns(results: Pick<BenchResults, 'operations' | 'soaks' | 'protections'>): RunRecord[] {
   const runs: RunRecord[] = [];
   for (const op of results.operations) for (const run of Object.values(op.runs)) if (run) runs.push(run);
   for (const s of results.soaks) runs.push(...s.runs);
+  for (const c of results.protections?.operations ?? []) runs.push(...c.runs.off, ...c.runs.on);
   return runs;
 }
 
-export function evaluateTargets(results: Pick<BenchResults, 'operations' | 'soaks' | 'overload'>): Target[] {
+export function evaluateTargets(results: Pick<BenchResults, 'operations' | 'soaks' | 'overload' | 'protections'>): Target[] {
   const targets: Target[] = [];
   for (const op of results.operations) {
     const latency = op.runs.coldLatency;
@@ -140,6 +144,7 @@ export function evaluateTargets(results: Pick<BenchResults, 'operations' | 'soak
     });
   }
   if (results.overload) targets.push(...overloadTargets(results.overload));
+  if (results.protections) targets.push(...protectionsTargets(results.protections));
   const runs = allRuns(results);
   const sum = (pick: (r: RunRecord) => number) => runs.reduce((s, r) => s + pick(r), 0);
   const non2xx = sum((r) => r.load.non2xx);
@@ -172,7 +177,7 @@ export function tables(results: BenchResults): string {
   lines.push('');
   lines.push(`- Machine: ${describeMachine(results.machine)}`);
   lines.push(
-    `- Flags: \`--latency ${o.latencyMs} --connections ${o.connections} --duration ${o.durationS} --soak ${o.soakS}${o.only ? ` --only ${o.only.join(',')}` : ''}${o.quick ? ' --quick' : ''}\`; Redis: ${results.redis ? `${results.redis} (prefix \`${results.cachePrefix}\`)` : 'none (REDIS_URL unset: L1 only)'}`,
+    `- Flags: \`--latency ${o.latencyMs} --connections ${o.connections} --duration ${o.durationS} --soak ${o.soakS} --pairs ${o.pairs}${o.only ? ` --only ${o.only.join(',')}` : ''}${o.quick ? ' --quick' : ''}\`; Redis: ${results.redis ? `${results.redis} (prefix \`${results.cachePrefix}\`)` : 'none (REDIS_URL unset: L1 only)'}`,
   );
   lines.push('');
   lines.push('| operation | scenario | conn | req/s | p50 ms | p95 ms | p99 ms | non-2xx | GraphQL errors | bytes/resp | calls/req | Redis rt/req | CPU ms/req | peak RSS MB |');
@@ -212,6 +217,7 @@ export function tables(results: BenchResults): string {
     }
   }
   if (results.overload) lines.push('', overloadTable(results.overload));
+  if (results.protections) lines.push('', protectionsTable(results.protections));
   return `${lines.join('\n')}\n`;
 }
 

@@ -10,7 +10,9 @@
  *    run; then the memory soak;
  * 5. overload (overload.ts): a cold gateway with SHED_MAX_IN_FLIGHT = --connections
  *    at saturation and at 4× that load, and a default-bounds gateway at 4×;
- * 6. report: JSON with every number, markdown table, PASS/FAIL target lines.
+ * 6. protections (protections.ts): two warm gateways, every protection off and
+ *    the production defaults with budgets charged, runs interleaved off/on;
+ * 7. report: JSON with every number, markdown table, PASS/FAIL target lines.
  *
  * Why one gateway per scenario: the cache switches are start-up settings,
  * and each scenario must start from an empty cache. Why it always exits 0
@@ -29,6 +31,7 @@ import { measureGatewayRun, measureReferenceRun, progressLine } from './measure'
 import { soak, type SoakResult } from './memory';
 import { measureOverload, OVERLOAD_FACTOR, type OverloadResult } from './overload';
 import { loadOperations, type OperationSpec } from './operations';
+import { measureProtections, PROTECTIONS_ENV, PROTECTIONS_OPERATIONS, protectionsPlan, type ProtectionsResult } from './protections';
 import { startBareServer, startDemo, startGateway, stopAll, stopProcess, type DemoProcess, type GatewayProcess, type Scenario } from './processes';
 import { evaluateTargets, markdown, operationResult, tables, updateReadme, writeOutputs, type BenchResults, type OperationResult } from './report';
 import { coldRotation, exampleRotation, exampleToken, mixedRotation, prepareColdInputs, type ColdInputs } from './rotation';
@@ -50,6 +53,7 @@ interface Context {
   coldRotations: Map<string, Rotation>;
   soaks: SoakResult[];
   overload: OverloadResult | null;
+  protections: ProtectionsResult | null;
   tmp: string;
 }
 
@@ -151,6 +155,33 @@ async function overloadPhase(ctx: Context): Promise<void> {
   });
 }
 
+/** Per operation, interleaved runs on a warm gateway with every protection off and one with them on. */
+async function protectionsPhase(ctx: Context): Promise<void> {
+  const plan = protectionsPlan(ctx.ops, ctx.options);
+  if (plan.operations.length === 0) {
+    phase(`protections: skipped (none of ${PROTECTIONS_OPERATIONS.join(', ')} is benchmarked)`);
+    return;
+  }
+  phase(
+    `protections: warm gateways, every protection off vs the production defaults with budgets charged; ` +
+      `${plan.pairs} interleaved off/on pairs of ${plan.durationS} s per operation (${plan.operations.map((op) => op.name).join(', ')})`,
+  );
+  await withGateway(
+    ctx,
+    'protections-off',
+    (off) =>
+      withGateway(
+        ctx,
+        'protections-on',
+        async (on) => {
+          ctx.protections = await measureProtections({ off, on }, ctx.demo.urls.catalog, plan, (op) => exampleRotation(op, ctx.token), log);
+        },
+        PROTECTIONS_ENV.on,
+      ),
+    PROTECTIONS_ENV.off,
+  );
+}
+
 async function main(): Promise<void> {
   let options: BenchOptions;
   try {
@@ -170,7 +201,7 @@ async function main(): Promise<void> {
   log('storefront BFF gateway benchmark');
   log(`machine: ${describeMachine(machine)}`);
   log(
-    `flags:   --latency ${options.latencyMs} --connections ${options.connections} --duration ${options.durationS} --soak ${options.soakS} --out ${options.out}` +
+    `flags:   --latency ${options.latencyMs} --connections ${options.connections} --duration ${options.durationS} --soak ${options.soakS} --pairs ${options.pairs} --out ${options.out}` +
       `${options.only ? ` --only ${options.only.join(',')}` : ''}${options.quick ? ' --quick' : ''}`,
   );
   log(`redis:   ${process.env.REDIS_URL ? process.env.REDIS_URL : 'REDIS_URL unset: the gateway caches in-process only'}`);
@@ -199,6 +230,7 @@ async function main(): Promise<void> {
       coldRotations: new Map(ops.map((op) => [op.name, coldRotation(op, inputs)])),
       soaks: [],
       overload: null,
+      protections: null,
       tmp,
     };
 
@@ -206,6 +238,7 @@ async function main(): Promise<void> {
     await cachedPhase(ctx, 'warm');
     await cachedPhase(ctx, 'cached');
     await overloadPhase(ctx);
+    await protectionsPhase(ctx);
     await stopProcess(demo.proc);
 
     const finishedAt = new Date();
@@ -213,6 +246,7 @@ async function main(): Promise<void> {
       operations: [...ctx.results.values()],
       soaks: ctx.soaks,
       overload: ctx.overload,
+      protections: ctx.protections,
     };
     const results: BenchResults = {
       startedAt: startedAt.toISOString(),

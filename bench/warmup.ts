@@ -15,6 +15,8 @@ export interface Captured {
   status: number;
   contentType: string;
   body: Buffer;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export async function send(baseUrl: string, req: LoadRequest): Promise<Captured> {
@@ -23,7 +25,7 @@ export async function send(baseUrl: string, req: LoadRequest): Promise<Captured>
   const res = await request(`${baseUrl}${req.path}`, { method: 'POST', headers, body: req.body });
   const body = Buffer.from(await res.body.arrayBuffer());
   const contentType = res.headers['content-type'];
-  return { status: res.statusCode, contentType: typeof contentType === 'string' ? contentType : 'application/json', body };
+  return { status: res.statusCode, contentType: typeof contentType === 'string' ? contentType : 'application/json', body, headers: res.headers };
 }
 
 /** Problems seen in the answer: a non-2xx status or GraphQL errors, else null. */
