@@ -106,7 +106,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
 
   // The cache: L1 always; L2, shared persisted queries and cross-instance invalidation with Redis.
   const redis = config.cache.redisUrl
-    ? new RedisTier({ url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs, tracing })
+    ? new RedisTier({
+        url: config.cache.redisUrl,
+        prefix: config.cache.prefix,
+        commandTimeoutMs: config.cache.redisCommandTimeoutMs,
+        breaker: { threshold: config.cache.redisBreakerThreshold, cooldownMs: config.cache.redisBreakerCooldownMs, ...(deps.now ? { now: deps.now } : {}) },
+        tracing,
+      })
     : null;
   if (!redis) logger.info('REDIS_URL is unset: caching in this process only (one instance)');
   const cache = new EntityCache({
@@ -122,11 +128,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     ? new ResponseCache(new TieredKeyValueStore('response:', redis, 8 * 1024 * 1024), cache.log, cache.now)
     : null;
   const log = requestLog({ logger, metrics, ...(tracing ? { traceId: () => tracing.traceId() } : {}) });
-  // The clients' budgets: the fleet's in Redis, with the cache's URL, prefix and command timeout.
+  // The clients' budgets: the fleet's in Redis, with the cache's URL, prefix, command timeout and breaker.
   const { rateLimits } = config;
   const rateLimiter = new RateLimiter({
     budgets: perMinuteBudgets({ requests: rateLimits.requestsPerMinute, cost: rateLimits.costPerMinute, registrations: rateLimits.apqRegistrationsPerMinute }),
-    redis: config.cache.redisUrl ? { url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs } : null,
+    redis: config.cache.redisUrl && redis ? { url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs, breaker: redis.breaker } : null,
     now: deps.now ?? Date.now,
     logger,
   });
@@ -197,12 +203,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   );
 
   const cors = createCors({ origins: config.http.corsOrigins, maxAgeS: config.http.corsMaxAgeS });
-  const redisState = redis ? (): RedisState => (redis.ready ? 'up' : 'down') : null;
+  const redisState = redis ? (): RedisState => (redis.breakerOpen ? 'breaker open' : redis.ready ? 'up' : 'down') : null;
   metrics.observe({
     inFlight: () => shedder.status().inFlight,
     circuits: () => Object.fromEntries(Object.entries(downstream.health()).map(([name, h]) => [name, h.circuit === 'open'])),
     draining: () => lifecycle.draining,
-    redisBreakerOpen: () => false,
+    redisBreakerOpen: () => redis?.breakerOpen ?? false,
   });
   const handler = createRouter({
     endpoints,

@@ -8,6 +8,14 @@
  * when it does, this instance drops the L1 entries that invalidations may have
  * changed while it could not hear them.
  *
+ * A frozen Redis keeps its connection, so every command path (and `ping`)
+ * goes through a breaker (redisBreaker.ts): after repeated timeouts `ready`
+ * is false for a cooldown, as if the connection were down. Why an open
+ * breaker also suspends trust in the invalidation feed (the disconnect and
+ * reconnect events): a frozen server delivers no pub/sub either, while its
+ * subscriber connection still looks open, so evictions made meanwhile by
+ * other instances would go unheard without the subscriber ever closing.
+ *
  * Every operation a request needs is one pipeline, one round trip:
  * - `read`: GET/HGET for every address asked for in the same tick;
  * - `write`: a guarded SET/HSET per entry (a Lua script that refuses a value
@@ -18,6 +26,7 @@
  * - `lock`: SET NX PX, so one instance of the fleet refreshes a stale key.
  */
 import Redis from 'ioredis';
+import { pipelineAnswered, RedisBreaker, type RedisBreakerOptions, type RedisBreakerState } from './redisBreaker';
 import { localKey, markerKey, redisKey, type CacheAddress } from './keys';
 import type { InvalidationListener, L2Store, L2Write } from './l2';
 import { tracedPipeline, type PipelineUse } from '../telemetry/redisSpans';
@@ -31,6 +40,8 @@ export interface RedisTierOptions {
   commandTimeoutMs: number;
   /** The gateway's tracing: a span per pipeline (telemetry/redisSpans.ts); null or absent when off. */
   tracing?: Tracing | null;
+  /** When Redis is skipped after repeated timeouts, and the clock of its cooldown (redisBreaker.ts). */
+  breaker: RedisBreakerOptions;
 }
 
 const GUARDED_SET = `
@@ -52,12 +63,15 @@ function lockKey(prefix: string, a: CacheAddress): string {
   return `${redisKey(prefix, a.family, a.owner)}:lock${a.field === undefined ? '' : `:${a.field}`}`;
 }
 
-type GuardedPipeline = ReturnType<Redis['pipeline']> & {
+type Pipeline = ReturnType<Redis['pipeline']>;
+type GuardedPipeline = Pipeline & {
   bffGuardedSet(key: string, marker: string, value: string, ttlMs: number, fetchedAt: number, field: string, skewMs: number): unknown;
 };
 
 export class RedisTier implements L2Store {
   readonly prefix: string;
+  /** Shared with the rate limiter's client to the same Redis (gateway.ts). */
+  readonly breaker: RedisBreaker;
   private readonly client: Redis;
   private readonly subscriber: Redis;
   private readonly channel: string;
@@ -70,6 +84,7 @@ export class RedisTier implements L2Store {
   constructor(options: RedisTierOptions) {
     this.prefix = options.prefix;
     this.tracing = options.tracing ?? null;
+    this.breaker = new RedisBreaker(options.breaker);
     this.channel = `${options.prefix}invalidate`;
     const common = {
       commandTimeout: options.commandTimeoutMs,
@@ -82,6 +97,7 @@ export class RedisTier implements L2Store {
     // The subscriber may queue its SUBSCRIBE until the first connection; ioredis re-subscribes on reconnect.
     this.subscriber = new Redis(options.url, { ...common, enableOfflineQueue: true, commandTimeout: undefined });
     this.client.on('error', () => undefined); // failures are handled per call and shown by /readyz
+    this.client.on('ready', () => this.breaker.answered()); // a new connection answered its ready check
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
@@ -94,8 +110,13 @@ export class RedisTier implements L2Store {
       if (Array.isArray(owners)) for (const listener of this.listeners) listener(owners.filter((o) => typeof o === 'string'));
     });
     this.subscriber.on('ready', () => {
-      if (this.wasReady) for (const listener of this.reconnectListeners) listener();
+      // While the breaker is open the feed is still not to be trusted: its closing says when.
+      if (this.wasReady && !this.breaker.open) for (const listener of this.reconnectListeners) listener();
       this.wasReady = true;
+    });
+    this.breaker.onChange((open) => {
+      if (open) for (const listener of this.disconnectListeners) listener();
+      else if (this.wasReady && this.subscriber.status === 'ready') for (const listener of this.reconnectListeners) listener();
     });
     this.subscriber.on('close', () => {
       for (const listener of this.disconnectListeners) listener();
@@ -105,19 +126,29 @@ export class RedisTier implements L2Store {
 
   /** Connected and usable now; when false, callers skip L2 instead of waiting. */
   get ready(): boolean {
-    return this.client.status === 'ready';
+    return this.client.status === 'ready' && this.breaker.allows;
+  }
+
+  /** Redis is being skipped after repeated timeouts (open or half-open): the `gateway_redis_breaker_open` gauge. */
+  get breakerOpen(): boolean {
+    return this.breaker.open;
+  }
+
+  /** The breaker's phase, since when, and its consecutive failures, for /readyz and metrics. */
+  breakerState(): RedisBreakerState {
+    return this.breaker.state();
   }
 
   onInvalidate(listener: InvalidationListener): void {
     this.listeners.push(listener);
   }
 
-  /** Called when the subscription drops: from then on, invalidations may be missed. */
+  /** Called when the subscription drops, or the breaker opens: from then on, invalidations may be missed. */
   onDisconnect(listener: () => void): void {
     this.disconnectListeners.push(listener);
   }
 
-  /** Called when the subscription comes back after a disconnection (invalidations may have been missed). */
+  /** Called when the subscription is back and the breaker closed, after either failed (invalidations may have been missed). */
   onReconnect(listener: () => void): void {
     this.reconnectListeners.push(listener);
   }
@@ -134,7 +165,7 @@ export class RedisTier implements L2Store {
       if (a.field === undefined) pipeline.get(key);
       else pipeline.hget(key, a.field);
     }
-    const results = (await pipeline.exec()) ?? [];
+    const results = await this.exec(pipeline);
     // A failed command (a timeout) is not a miss to hide: the caller counts it and falls back.
     const failed = results.find(([error]) => error);
     if (failed) throw failed[0];
@@ -159,7 +190,7 @@ export class RedisTier implements L2Store {
         CLOCK_SKEW_MS,
       );
     }
-    const results = (await pipeline.exec()) ?? [];
+    const results = await this.exec(pipeline);
     const failed = results.find(([error]) => error);
     if (failed) throw failed[0];
   }
@@ -176,7 +207,7 @@ export class RedisTier implements L2Store {
       pipeline.set(markerKey(this.prefix, o.family, o.owner), String(now), 'PX', MARKER_TTL_MS);
     }
     pipeline.publish(this.channel, JSON.stringify(owners.map((o) => localKey({ family: o.family, owner: o.owner }))));
-    const results = (await pipeline.exec()) ?? [];
+    const results = await this.exec(pipeline);
     const failed = results.find(([error]) => error);
     if (failed) throw failed[0];
   }
@@ -189,7 +220,7 @@ export class RedisTier implements L2Store {
   private async lockPipeline(addresses: readonly CacheAddress[], ttlMs: number): Promise<boolean[]> {
     const pipeline = this.client.pipeline();
     for (const a of addresses) pipeline.set(lockKey(this.prefix, a), '1', 'PX', ttlMs, 'NX');
-    const results = (await pipeline.exec()) ?? [];
+    const results = await this.exec(pipeline);
     return results.map(([error, value]) => !error && value === 'OK');
   }
 
@@ -201,7 +232,7 @@ export class RedisTier implements L2Store {
   private async unlockPipeline(addresses: readonly CacheAddress[]): Promise<void> {
     const pipeline = this.client.pipeline();
     for (const a of addresses) pipeline.del(lockKey(this.prefix, a));
-    await pipeline.exec();
+    await this.exec(pipeline);
   }
 
   /** With tracing on, the pipeline in a span of its own; with tracing off, just the pipeline. */
@@ -211,21 +242,21 @@ export class RedisTier implements L2Store {
 
   /** A raw pipeline for the key-value stores (APQ, response cache). */
   async getValue(key: string): Promise<string | null> {
-    return this.client.get(`${this.prefix}${key}`);
+    return this.breaker.run(() => this.client.get(`${this.prefix}${key}`));
   }
 
   async setValue(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.client.set(`${this.prefix}${key}`, value, 'PX', Math.max(1, Math.round(ttlMs)));
+    await this.breaker.run(() => this.client.set(`${this.prefix}${key}`, value, 'PX', Math.max(1, Math.round(ttlMs))));
   }
 
   async deleteValue(key: string): Promise<void> {
-    await this.client.del(`${this.prefix}${key}`);
+    await this.breaker.run(() => this.client.del(`${this.prefix}${key}`));
   }
 
   async ping(): Promise<boolean> {
     if (!this.ready) return false;
     try {
-      return (await this.client.ping()) === 'PONG';
+      return (await this.breaker.run(() => this.client.ping())) === 'PONG';
     } catch {
       return false;
     }
@@ -234,5 +265,10 @@ export class RedisTier implements L2Store {
   async close(): Promise<void> {
     this.client.disconnect();
     this.subscriber.disconnect();
+  }
+
+  /** Sends a pipeline through the breaker: one round trip, answered unless a command got no reply. */
+  private exec(pipeline: Pipeline): Promise<[Error | null, unknown][]> {
+    return this.breaker.run(async () => (await pipeline.exec()) ?? [], pipelineAnswered);
   }
 }

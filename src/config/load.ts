@@ -119,6 +119,8 @@ export function loadConfig(
       prefix: env.CACHE_PREFIX || DEFAULT_CACHE.prefix,
       l1MaxBytes: integer(env, 'CACHE_L1_MAX_BYTES', DEFAULT_CACHE.l1MaxBytes),
       redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', DEFAULT_CACHE.redisCommandTimeoutMs),
+      redisBreakerThreshold: integer(env, 'REDIS_BREAKER_THRESHOLD', DEFAULT_CACHE.redisBreakerThreshold),
+      redisBreakerCooldownMs: integer(env, 'REDIS_BREAKER_COOLDOWN_MS', DEFAULT_CACHE.redisBreakerCooldownMs),
       responseCache: flag(env, 'RESPONSE_CACHE', DEFAULT_CACHE.responseCache),
       entities: flag(env, 'ENTITY_CACHE', DEFAULT_CACHE.entities),
     },

@@ -51,6 +51,13 @@ export interface CacheOptions {
   l1MaxBytes: number;
   /** Longest a Redis command may take before the cache treats it as a miss. Default 50 ms. */
   redisCommandTimeoutMs: number;
+  /**
+   * Consecutive Redis round trips without an answer (timeouts, lost connections) after which Redis is
+   * skipped, as if it were down, for `redisBreakerCooldownMs` (cache/redisBreaker.ts); 0 = never. Default 3.
+   */
+  redisBreakerThreshold: number;
+  /** Milliseconds Redis is skipped once the breaker opens, before one trial command. Default 5000. */
+  redisBreakerCooldownMs: number;
   /** Whole-response cache for anonymous, all-public operations. Default on. */
   responseCache: boolean;
   /** The entity cache under the loaders. Default on; off only to measure the uncached path. */
@@ -253,6 +260,8 @@ export const DEFAULT_CACHE: CacheOptions = {
   prefix: 'bff:',
   l1MaxBytes: 48 * 1024 * 1024,
   redisCommandTimeoutMs: 50,
+  redisBreakerThreshold: 3,
+  redisBreakerCooldownMs: 5000,
   responseCache: true,
   entities: true,
 };

@@ -9,9 +9,10 @@
  * it off. Falling back per request to this process's own GCRA keeps every
  * budget enforced per instance (an outage multiplies a client's budget by the
  * number of instances, at worst), and costs no round trip: while the
- * connection is down, Redis is not even tried. A call that times out may
- * still have been charged in Redis; the client then pays twice for that one
- * request, which errs on the side of the budget.
+ * connection is down, or Redis's breaker is open (cache/redisBreaker.ts),
+ * Redis is not even tried. A call that times out may still have been charged
+ * in Redis; the client then pays twice for that one request, which errs on
+ * the side of the budget.
  *
  * Charges are tracked until they settle, so `settled()` (gateway.settled())
  * lets a test wait for a charge the endpoint made after its response.
@@ -19,13 +20,13 @@
 import type { Logger } from '../logging/logger';
 import type { Budget, Charge, Decision } from './gcra';
 import { MemoryLimiter } from './memoryLimiter';
-import { RedisLimiter } from './redisLimiter';
+import { RedisLimiter, type RedisLimiterOptions } from './redisLimiter';
 
 export interface RateLimiterOptions {
   /** The budgets every client gets; an empty list turns the limiter into a no-op. */
   budgets: readonly Budget[];
-  /** The fleet's shared store; null = this process only (no REDIS_URL). */
-  redis: { url: string; prefix: string; commandTimeoutMs: number } | null;
+  /** The fleet's shared store (with the cache's breaker); null = this process only (no REDIS_URL). */
+  redis: Omit<RedisLimiterOptions, 'budgets'> | null;
   /** The gateway's clock, ms since epoch. */
   now: () => number;
   logger: Logger;
@@ -95,7 +96,7 @@ export class RateLimiter {
         this.fallBack(error);
       }
     } else if (this.redis) {
-      this.fallBack(new Error('Redis is not connected'));
+      this.fallBack(new Error('Redis is not connected, or its breaker is open'));
     }
     return this.memory.consume(client, charge);
   }

@@ -16,8 +16,14 @@
  * (cache/redisTier.ts): bounded command timeout, no offline queue, no retries
  * per request, reconnection with back-off. A failure is thrown to the caller
  * (limiter.ts), which falls back to the in-process limiter.
+ *
+ * And the cache's breaker (cache/redisBreaker.ts), shared: it is the same
+ * server, so a frozen Redis noticed by the cache's timeouts or by these makes
+ * `ready` false here too, and the limiter falls back at once instead of
+ * paying the command timeout on every request.
  */
 import Redis from 'ioredis';
+import { RedisBreaker } from '../cache/redisBreaker';
 import { applicable, MICROS_PER_MS, verdicts, type Budget, type Charge, type Decision, type Offsets } from './gcra';
 
 export interface RedisLimiterOptions {
@@ -26,6 +32,8 @@ export interface RedisLimiterOptions {
   prefix: string;
   /** Longest a call may take before the caller falls back. The cache's REDIS_COMMAND_TIMEOUT_MS (50 ms). */
   commandTimeoutMs: number;
+  /** The breaker of this Redis, shared with the cache's client (RedisTier.breaker). Default: none (always tried). */
+  breaker?: RedisBreaker;
   budgets: readonly Budget[];
 }
 
@@ -64,8 +72,10 @@ type ScriptedRedis = Redis & { bffRateLimit(...args: (string | number)[]): Promi
 
 export class RedisLimiter {
   private readonly client: ScriptedRedis;
+  private readonly breaker: RedisBreaker;
 
   constructor(private readonly options: RedisLimiterOptions) {
+    this.breaker = options.breaker ?? new RedisBreaker({ threshold: 0, cooldownMs: 0 });
     this.client = new Redis(options.url, {
       commandTimeout: options.commandTimeoutMs,
       connectTimeout: 1000,
@@ -75,11 +85,12 @@ export class RedisLimiter {
     }) as ScriptedRedis;
     this.client.defineCommand('bffRateLimit', { lua: GCRA });
     this.client.on('error', () => undefined); // each failure reaches its caller, which falls back
+    this.client.on('ready', () => this.breaker.answered()); // a new connection answered its ready check
   }
 
-  /** Connected now; when false the caller uses the in-process limiter without trying. */
+  /** Connected and its breaker closed now; when false the caller uses the in-process limiter without trying. */
   get ready(): boolean {
-    return this.client.status === 'ready';
+    return this.client.status === 'ready' && this.breaker.allows;
   }
 
   /** Checks and charges every budget the charge consults, in one script call; null when none does. Rejects when Redis fails. */
@@ -88,7 +99,7 @@ export class RedisLimiter {
     if (consulted.length === 0) return null;
     const keys = consulted.map(({ budget }) => `${this.options.prefix}ratelimit:{${client}}:${budget.name}`);
     const args = consulted.flatMap(({ budget, quantity }) => [budget.periodMs * MICROS_PER_MS, budget.limit, quantity]);
-    const reply = await this.client.bffRateLimit(keys.length, ...keys, Math.floor(now * MICROS_PER_MS), ...args);
+    const reply = await this.breaker.run(() => this.client.bffRateLimit(keys.length, ...keys, Math.floor(now * MICROS_PER_MS), ...args));
     const offsets: Offsets[] = consulted.map((_, i) => ({ base: Number(reply[2 * i + 1]), candidate: Number(reply[2 * i + 2]) }));
     const allowed = reply[0] === 1;
     return { allowed, verdicts: verdicts(consulted, offsets, allowed), store: 'redis' };
