@@ -62,13 +62,13 @@ export function parseMetrics(body: string): MetricsSnapshot {
         snap.redisErrors += value;
         break;
       case 'gateway_cache_lookups_total':
-        snap.cacheLookups[label('result')] = value;
+        // By tier, summed over the entity families.
+        snap.cacheLookups[label('tier')] = (snap.cacheLookups[label('tier')] ?? 0) + value;
         break;
       case 'gateway_response_cache_total':
         snap.responseCache[label('outcome')] = value;
         break;
-      case 'process_cpu_user_seconds_total':
-      case 'process_cpu_system_seconds_total':
+      case 'process_cpu_seconds_total':
         snap.cpuSeconds += value;
         break;
     }

@@ -61,6 +61,8 @@ export interface Gateway {
   readonly url: string;
   /** Starting, serving or draining. */
   readonly lifecycle: Lifecycle;
+  /** Where /metrics is served when METRICS_PORT sets a port of its own (null: on the public port), once listening. */
+  readonly metricsUrl: string | null;
   /**
    * Graceful shutdown (SIGTERM): unready at once, serving on for
    * SHUTDOWN_DELAY_MS, then no new connections and the requests in flight
@@ -222,6 +224,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   // METRICS_PORT: /metrics on an internal port only, so production need not expose it.
   const metricsServer = config.metricsPort === null ? null : createServer((_req, res) => serveMetrics(metrics, res));
   let url = '';
+  let metricsUrl: string | null = null;
 
   /** Everything but the HTTP server, in order: what requests left behind first, then the connections it used. */
   async function release(): Promise<void> {
@@ -238,6 +241,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   }
 
   let shuttingDown: Promise<void> | null = null;
+  let closed = false;
 
   return {
     config,
@@ -258,9 +262,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       return url;
     },
     lifecycle,
+    get metricsUrl() {
+      return metricsUrl;
+    },
     async listen() {
       url = await listenOn(server, config.port, config.host);
-      if (metricsServer) logger.info({ metrics: await listenOn(metricsServer, config.metricsPort ?? 0, config.host) }, 'metrics listening');
+      if (metricsServer) {
+        metricsUrl = await listenOn(metricsServer, config.metricsPort ?? 0, config.host);
+        logger.info({ metrics: metricsUrl }, 'metrics listening');
+      }
       shedder.startServing();
       lifecycle.serving();
       logger.info({ url }, 'gateway listening');
@@ -271,13 +281,18 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         lifecycle.drain();
         logger.info({ delayMs: config.shutdown.delayMs, timeoutMs: config.shutdown.timeoutMs }, 'draining: /readyz answers 503; serving on while load balancers take this instance out');
         await pause(config.shutdown.delayMs);
+        if (closed) return; // closed at once meanwhile (a second signal)
         const drained = await drainServer(server, config.shutdown.timeoutMs);
+        if (closed) return;
+        closed = true;
         logger.info({ drained }, 'stopped accepting; requests finished: flushing and closing');
         await release();
       })();
       return shuttingDown;
     },
     async close() {
+      if (closed) return;
+      closed = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -200,7 +200,7 @@ export class ServiceHttp {
     }
     // The call's own timeout, or less when its request has less time left.
     const left = timeLeft(options.trace);
-    const timeoutMs = Math.max(1, Math.min(this.timeoutMs, left));
+    const timeoutMs = Math.max(1, Math.round(Math.min(this.timeoutMs, left)));
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(timeoutMs < this.timeoutMs ? new DeadlineReached() : undefined), timeoutMs);
     const signals = [timeout.signal, ...this.readSignals(method, options)];

@@ -24,7 +24,7 @@ export function drainServer(server: Server, timeoutMs: number): Promise<'drained
   });
 }
 
-/** Waits `ms` (0: not at all). */
+/** Waits `ms` (0: not at all), without keeping the process alive for it (the server does, until it drains). */
 export function pause(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
 }
