@@ -139,7 +139,7 @@ describe('the cache on a frozen Redis', () => {
     expect(after[0]!.calls).toBeGreaterThan(0); // cold in L1: from the services
     expect(after[3]!.calls).toBe(0); // warm in L1 since the first request
     // /readyz answers at once (no ping is sent to the frozen server): degraded.
-    expect(await readiness(a)).toMatchObject({ status: 'degraded', redis: 'down' });
+    expect(await readiness(a)).toMatchObject({ status: 'degraded', redis: 'breaker open' });
     // Pub/sub is frozen too: no stored response is vouched for, however recent.
     expect(a.gateway.cache.log.mayBeInvalidatedSince('product:p-0001', clock.now() + 3_600_000)).toBe(true);
     expect(tier(a).breakerState().consecutiveFailures).toBe(THRESHOLD);
