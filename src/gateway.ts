@@ -173,6 +173,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         resources: config.resources,
         rateLimits: { limiter: rateLimiter, apqMaxBytes: rateLimits.apqMaxBytes },
         tracing,
+        fastLane: config.trustedDocuments.fastLane ?? true,
       }),
       createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend], maxDownstreamKeys: config.resources.maxDownstreamKeys, tracing }),
       admit: admission({ frontend, trusted, mode: config.trustedDocuments.mode, maxTokens: config.limits.maxTokens, logger, metrics }),
