@@ -125,6 +125,13 @@ async function signedIn(userId: string): Promise<Record<string, string>> {
   return { authorization: `Bearer ${tokens.get(userId)}` };
 }
 
+const getSearch = (op: ContractOperation) => `?query=${encodeURIComponent(op.document)}&variables=${encodeURIComponent(JSON.stringify(op.variables))}`;
+
+/** sha256 hex of a text. */
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** The manifest id of a contract operation's document: the sha256 of its normalized print. */
+const idOf = (op: ContractOperation) => `sha256:${sha256(printExecutableGraphQLDocument(parse(op.document)))}`;
+
 const post = (op: ContractOperation, extra: Partial<Sent> = {}): Sent => ({
   path: `/graphql/${op.frontend}`,
   body: { query: op.document, variables: op.variables },
@@ -172,7 +179,9 @@ describe.each([
   describe('requests the fast lane leaves to Apollo', () => {
     const page = operation('WebProductPage');
     it.each<[string, Sent]>([
-      ['a GET', { method: 'GET', path: '/graphql/web', search: `?query=${encodeURIComponent(page.document)}&variables=${encodeURIComponent(JSON.stringify(page.variables))}` }],
+      ['a GET without a header that passes the CSRF check', { method: 'GET', path: '/graphql/web', search: getSearch(page) }],
+      ['a GET of a mutation', { method: 'GET', path: '/graphql/web', search: getSearch(operation('WebPlaceOrder')), headers: { 'apollo-require-preflight': 'true' } }],
+      ['a GET giving `variables` twice', { method: 'GET', path: '/graphql/web', search: `${getSearch(page)}&variables=%7B%7D`, headers: { 'apollo-require-preflight': 'true' } }],
       ['an Accept that takes no JSON', { ...post(page), headers: { accept: 'text/html' } }],
       ['variables sent as a string', post(page, { body: { query: page.document, variables: JSON.stringify(page.variables) } })],
       ['a batch', post(page, { body: [{ query: page.document, variables: page.variables }] })],
@@ -181,6 +190,17 @@ describe.each([
     ])('%s', async (_case, sent) => {
       const { lanes } = await both(sides, sent);
       expect(lanes.fast).toBe('apollo');
+    });
+  });
+
+  describe('a GET of a query', () => {
+    it.each(contractOperations.filter((op) => !op.document.includes('mutation')).map((op) => [op.name, op] as const))('%s', async (_name, op) => {
+      const get = (): Sent => ({ method: 'GET', path: `/graphql/${op.frontend}`, search: getSearch(op), headers: { 'apollo-require-preflight': 'true' } });
+      const first = await both(sides, get());
+      expect(first.lanes.fast).toBe('fast');
+      expect(first.answer.status).toBe(200);
+      time += 1500;
+      expect((await both(sides, get())).lanes.fast).toBe('fast');
     });
   });
 
@@ -246,7 +266,3 @@ describe('the fast lane and Apollo charge budgets alike', () => {
   });
 });
 
-/** sha256 hex of a text. */
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-/** The manifest id of a contract operation's document: the sha256 of its normalized print. */
-const idOf = (op: ContractOperation) => `sha256:${sha256(printExecutableGraphQLDocument(parse(op.document)))}`;

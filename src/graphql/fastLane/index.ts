@@ -16,14 +16,14 @@
  * cache, cache headers, extensions, metrics and traces behave as they do
  * behind Apollo, because they are the same plugins.
  *
- * Which requests take it: a POST of a JSON object naming a trusted document
- * (the endpoint's admission resolved it: by id, by APQ hash or by its exact
- * text) whose operation is compiled, with `variables`, `operationName` and
- * `extensions` of the shapes Apollo accepts, no persisted-query extension,
- * and an Accept header Apollo would answer with JSON. Every other request
- * (GET, batches, anything untrusted or malformed) goes to Apollo, which
- * answers it as before; `run` says so by returning null, before anything of
- * the request has been done.
+ * Which requests take it: a POST or GET naming a trusted document (the
+ * endpoint's admission resolved it: by id, by APQ hash or by its exact text)
+ * and one of its operations (only a query by GET), with parameters Apollo
+ * would take as they are (postParams, getParams), and an Accept header Apollo
+ * would answer with JSON. Every other request (batches, anything untrusted
+ * or malformed, anything Apollo would refuse before running it) goes to
+ * Apollo, which answers it as before; `run` says so by returning null,
+ * before anything of the request has been done.
  *
  * A response-cache hit is written from the stored bytes: the response cache
  * plugin answers with a result whose data is kept as JSON text
@@ -80,6 +80,14 @@ export interface FastLane {
   run(request: FastLaneRequest): Promise<HTTPGraphQLResponse> | null;
 }
 
+/** The GraphQL request's parameters, as Apollo reads them out of the HTTP request. */
+interface LaneParams {
+  query: unknown;
+  operationName: string | undefined;
+  variables: Record<string, unknown> | undefined;
+  extensions: Record<string, unknown> | undefined;
+}
+
 /** One operation of a trusted text, prepared at start. */
 interface PreparedOperation {
   document: DocumentNode;
@@ -95,26 +103,21 @@ export function createFastLane(options: FastLaneOptions): FastLane {
   const prepared = prepare(schema, options.trusted);
 
   function run(request: FastLaneRequest): Promise<HTTPGraphQLResponse> | null {
-    const { body } = request;
-    if (request.method !== 'POST' || !isJsonContent(request.headers['content-type']) || !isRecord(body) || Object.keys(body).length === 0) return null;
-    const { query, operationName, variables, extensions } = body;
-    if (query !== request.trusted.text) return null;
-    if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
-    if (variables !== undefined && variables !== null && !isRecord(variables)) return null;
-    if (extensions !== undefined && extensions !== null && (!isRecord(extensions) || 'persistedQuery' in extensions)) return null;
+    const params = request.method === 'POST' ? postParams(request) : request.method === 'GET' ? getParams(request) : null;
+    if (!params || params.query !== request.trusted.text) return null;
     const byName = prepared.get(request.trusted);
-    const operation = byName && pick(byName, operationName ?? undefined);
+    const operation = byName && pick(byName, params.operationName);
     if (!operation) return null; // no such operation: Apollo answers it
-    const accept = request.headers.accept;
-    const mediaType = singleResultMediaType(accept);
+    if (request.method === 'GET' && operation.operation.operation !== 'query') return null; // Apollo's 405
+    const mediaType = singleResultMediaType(request.headers.accept);
     if (mediaType === null) return null;
-    return answer(request, operation, { operationName: operationName ?? undefined, variables: variables ?? undefined, extensions: extensions ?? undefined }, mediaType);
+    return answer(request, operation, params, mediaType);
   }
 
   async function answer(
     request: FastLaneRequest,
     prepared: PreparedOperation,
-    params: { operationName: string | undefined; variables: Record<string, unknown> | undefined; extensions: Record<string, unknown> | undefined },
+    params: LaneParams,
     mediaType: string,
   ): Promise<HTTPGraphQLResponse> {
     let contextValue: OperationContext;
@@ -154,6 +157,57 @@ export function createFastLane(options: FastLaneOptions): FastLane {
   }
 
   return { run };
+}
+
+/**
+ * A POST's parameters where Apollo would take them as they are: a JSON
+ * body (which passes Apollo's CSRF check) that is a non-empty object, with
+ * `variables`, `operationName` and `extensions` of the shapes it accepts and
+ * no persisted-query extension; else null.
+ */
+function postParams(request: FastLaneRequest): LaneParams | null {
+  const { body } = request;
+  if (!isJsonContent(request.headers['content-type']) || !isRecord(body) || Object.keys(body).length === 0) return null;
+  const { query, operationName, variables, extensions } = body;
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
+  if (variables !== undefined && variables !== null && !isRecord(variables)) return null;
+  if (extensions !== undefined && extensions !== null && (!isRecord(extensions) || 'persistedQuery' in extensions)) return null;
+  return { query, operationName: operationName ?? undefined, variables: variables ?? undefined, extensions: extensions ?? undefined };
+}
+
+/**
+ * A GET's parameters where Apollo would take them as they are: each given
+ * at most once, `variables` and `extensions` JSON objects, no persisted
+ * query, no content type other than JSON, and through Apollo's CSRF check
+ * (a JSON content type, or a non-empty `apollo-require-preflight` or
+ * `x-apollo-operation-name` header); else null.
+ */
+function getParams(request: FastLaneRequest): LaneParams | null {
+  const { headers } = request;
+  const contentType = headers['content-type'];
+  if (contentType !== undefined && !isJsonContent(contentType)) return null;
+  if (contentType === undefined && !headers['apollo-require-preflight'] && !headers['x-apollo-operation-name']) return null;
+  const search = new URLSearchParams(request.search);
+  const once = (name: string): string | undefined | null => {
+    const values = search.getAll(name);
+    return values.length === 0 ? undefined : values.length === 1 ? (values[0] as string) : null;
+  };
+  const json = (name: string): Record<string, unknown> | undefined | null => {
+    const text = once(name);
+    if (text === undefined || text === null) return text;
+    try {
+      const value: unknown = JSON.parse(text);
+      return isRecord(value) ? value : null;
+    } catch {
+      return null;
+    }
+  };
+  const query = once('query');
+  const operationName = once('operationName');
+  const variables = json('variables');
+  const extensions = json('extensions');
+  if (query === null || operationName === null || variables === null || extensions === null || (extensions && 'persistedQuery' in extensions)) return null;
+  return { query, operationName, variables, extensions };
 }
 
 /** Every operation of every trusted text, by text, then by name ('' for an unnamed one). */
