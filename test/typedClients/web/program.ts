@@ -71,14 +71,8 @@ export async function submitReview(
   const { data, error } = await client.mutation(WebSubmitReviewDocument, { input: review }).toPromise();
   if (error || !data) throw error ?? new Error('WebSubmitReview answered no data');
   const result = data.submitReview;
-  switch (result.__typename) {
-    case 'SubmitReviewSuccess':
-      return { ok: true, value: { reviewId: result.review.id, ratingCount: result.product.rating?.count ?? 0 } };
-    case 'InvalidInput':
-      return { ok: false, reason: 'invalid', message: `${result.field}: ${result.message}` };
-    case 'NotSignedIn':
-      return { ok: false, reason: 'signedOut', message: result.message };
-  }
+  if (result.__typename !== 'SubmitReviewSuccess') return refused(result);
+  return { ok: true, value: { reviewId: result.review.id, ratingCount: result.product.rating?.count ?? 0 } };
 }
 
 export async function checkout(
@@ -96,11 +90,15 @@ export async function checkout(
     }
     case 'OutOfStock':
       return { ok: false, reason: 'outOfStock', message: `${result.sku}: only ${result.available} left` };
-    case 'InvalidInput':
-      return { ok: false, reason: 'invalid', message: `${result.field}: ${result.message}` };
-    case 'NotSignedIn':
-      return { ok: false, reason: 'signedOut', message: result.message };
+    default:
+      return refused(result);
   }
+}
+
+/** The failures both writes share, as the page shows them. */
+function refused(result: { __typename: 'InvalidInput'; field: string; message: string } | { __typename: 'NotSignedIn'; message: string }): Outcome<never> {
+  if (result.__typename === 'InvalidInput') return { ok: false, reason: 'invalid', message: `${result.field}: ${result.message}` };
+  return { ok: false, reason: 'signedOut', message: result.message };
 }
 
 /**
