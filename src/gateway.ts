@@ -199,6 +199,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         endpointPath: `/graphql/${frontend}`,
         operations,
         ...(defaultHeaders ? { defaultHeaders } : {}),
+        diagnostics,
       });
     }
   }
