@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ServiceName } from '../src/contract/services';
 import type { OperationDiagnostics } from '../src/diagnostics/report';
 import { CONTRACT_OPERATIONS_DIR, operation } from './helpers/contract';
 import { startStack, type Stack } from './helpers/stack';
@@ -39,7 +40,7 @@ let browser: Browser;
 beforeAll(async () => {
   stack = await startStack();
   for (const [service, latencyMs] of Object.entries({ catalog: 15, inventory: 20, accounts: 25, reviews: 60, recommendations: 90 } as const)) {
-    stack.demo.setKnobs({ latencyMs }, service);
+    stack.demo.setKnobs({ latencyMs }, service as ServiceName);
   }
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
