@@ -41,6 +41,8 @@ export interface PipelineOptions {
   rateLimits: RateLimitPluginOptions;
   /** The gateway's tracing; null when off. */
   tracing?: Tracing | null;
+  /** `extensions.diagnostics` on every response; ignored in production. Default false. */
+  diagnostics?: boolean;
 }
 
 /** Builds and starts the pipeline; `stop()` it when the gateway closes. */
@@ -73,6 +75,7 @@ export async function createPipeline(options: PipelineOptions): Promise<ApolloSe
       limits: options.limits,
       rateLimits: options.rateLimits,
       tracing: options.tracing ?? null,
+      diagnostics: options.diagnostics === true && !options.production,
     }),
     ...errorMasking({ production: options.production, logger: options.logger }),
   });
