@@ -148,6 +148,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       ? JSON.stringify({ Authorization: `Bearer ${await developmentToken('u-0001', config.auth.jwtSecret, 24 * 3600)}` }, null, 2)
       : undefined;
   const trustedCounts = {} as Record<Frontend, number>;
+  // Never in production, whatever the config says (loadConfig already refuses DIAGNOSTICS=true there).
+  const diagnostics = config.diagnostics && !config.production;
   for (const frontend of FRONTENDS) {
     const schema = buildSchema(frontend);
     const operations = loadContractOperations(config.operationsDir, frontend);
@@ -174,8 +176,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         rateLimits: { limiter: rateLimiter, apqMaxBytes: rateLimits.apqMaxBytes },
         tracing,
         fastLane: config.trustedDocuments.fastLane ?? true,
+        diagnostics,
       }),
-      createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend], maxDownstreamKeys: config.resources.maxDownstreamKeys, tracing }),
+      createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend], maxDownstreamKeys: config.resources.maxDownstreamKeys, tracing, diagnostics }),
       admit: admission({ frontend, trusted, mode: config.trustedDocuments.mode, maxTokens: config.limits.maxTokens, logger, metrics }),
       requestLog: log,
       logger,
@@ -197,6 +200,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         endpointPath: `/graphql/${frontend}`,
         operations,
         ...(defaultHeaders ? { defaultHeaders } : {}),
+        diagnostics,
       });
     }
   }

@@ -8,6 +8,10 @@
  * gap of 200 ms between arrivals therefore separates levels (a jest worker
  * starved of CPU for a moment does not merge or split them). The test counts
  * levels (structure), not milliseconds.
+ *
+ * The gateway's own account of each request (`extensions.diagnostics`, whose
+ * levels come from which answer each call waited for, not from timing) must
+ * name the same levels.
  */
 import { developmentToken } from '../src/context/developmentToken';
 import { operation } from './helpers/contract';
@@ -38,7 +42,20 @@ async function levelsOf(name: string, signedIn = false): Promise<string[][]> {
     }
     (levels[levels.length - 1] as string[]).push(request.route);
   }
-  return levels.map((level) => level.sort());
+  const observed = levels.map((level) => level.sort());
+  expect(reportedLevels(result.body.extensions?.diagnostics)).toEqual(observed);
+  return observed;
+}
+
+/** The routes of each level as the response's diagnostics report them (`GET /products?ids` is the demo's `GET /products`). */
+function reportedLevels(diagnostics: { downstream: { levels: number; calls: { level: number; route: string }[] } }): string[][] {
+  const { levels, calls } = diagnostics.downstream;
+  return Array.from({ length: levels }, (_, i) =>
+    calls
+      .filter((call) => call.level === i + 1)
+      .map((call) => call.route.replace(/\?.*$/, ''))
+      .sort(),
+  );
 }
 
 describe('dependent downstream levels per contract query', () => {

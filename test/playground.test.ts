@@ -161,6 +161,7 @@ describe('playground over plain HTTP', () => {
     ['react.production.min.js', 'text/javascript; charset=utf-8'],
     ['react-dom.production.min.js', 'text/javascript; charset=utf-8'],
     ['playground-client.js', 'text/javascript; charset=utf-8'],
+    ['playground-waterfall.js', 'text/javascript; charset=utf-8'],
     ['playground.css', 'text/css; charset=utf-8'],
     ['favicon.svg', 'image/svg+xml'],
   ])('asset %s: 200, %s, immutable caching, ETag, 304 on revalidation', async (name, contentType) => {

@@ -15,9 +15,9 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   /** An ISO-8601 calendar date without a time, e.g. 2026-12-01; sent and accepted as a string. */
-  Date: { input: any; output: any; }
+  Date: { input: string; output: string; }
   /** An ISO-8601 date and time with its offset (`Z` or `±hh:mm`), e.g. 2026-11-24T10:00:00Z; sent and accepted as a string. */
-  DateTime: { input: any; output: any; }
+  DateTime: { input: string; output: string; }
 };
 
 /** The signed-in user, with their personal data. */
@@ -491,7 +491,7 @@ export type User = {
 export type MobileHomeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MobileHomeQuery = { __typename?: 'Query', home: { __typename?: 'Home', featured?: Array<{ __typename?: 'Product', id: string, name: string, price: { __typename?: 'Money', formatted: string }, image?: { __typename?: 'Image', url: string, width: number, height: number } | null, rating?: { __typename?: 'Rating', average?: number | null } | null, availability?: { __typename?: 'Availability', inStock: boolean } | null }> | null, categories?: Array<{ __typename?: 'Category', id: string, name: string }> | null, recentOrders?: Array<{ __typename?: 'Order', id: string, status: OrderStatus, placedAt: any, total: { __typename?: 'Money', formatted: string } }> | null } };
+export type MobileHomeQuery = { __typename?: 'Query', home: { __typename?: 'Home', featured?: Array<{ __typename?: 'Product', id: string, name: string, price: { __typename?: 'Money', formatted: string }, image?: { __typename?: 'Image', url: string, width: number, height: number } | null, rating?: { __typename?: 'Rating', average?: number | null } | null, availability?: { __typename?: 'Availability', inStock: boolean } | null }> | null, categories?: Array<{ __typename?: 'Category', id: string, name: string }> | null, recentOrders?: Array<{ __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, total: { __typename?: 'Money', formatted: string } }> | null } };
 
 export type ProductCardFragment = { __typename?: 'Product', id: string, name: string, price: { __typename?: 'Money', formatted: string }, image?: { __typename?: 'Image', url: string, width: number, height: number } | null, rating?: { __typename?: 'Rating', average?: number | null } | null, availability?: { __typename?: 'Availability', inStock: boolean } | null };
 
@@ -507,7 +507,7 @@ export type MobileProductQueryVariables = Exact<{
 }>;
 
 
-export type MobileProductQuery = { __typename?: 'Query', product?: { __typename?: 'Product', id: string, name: string, brand: string, summary: string, price: { __typename?: 'Money', amount: number, currency: string, formatted: string }, image?: { __typename?: 'Image', url: string, width: number, height: number, alt: string } | null, availability?: { __typename?: 'Availability', inStock: boolean, restockDate?: any | null } | null, rating?: { __typename?: 'Rating', average?: number | null, count: number } | null, topReviews?: Array<{ __typename?: 'Review', id: string, rating: number, title: string, author?: { __typename?: 'User', displayName: string } | null }> | null } | null };
+export type MobileProductQuery = { __typename?: 'Query', product?: { __typename?: 'Product', id: string, name: string, brand: string, summary: string, price: { __typename?: 'Money', amount: number, currency: string, formatted: string }, image?: { __typename?: 'Image', url: string, width: number, height: number, alt: string } | null, availability?: { __typename?: 'Availability', inStock: boolean, restockDate?: string | null } | null, rating?: { __typename?: 'Rating', average?: number | null, count: number } | null, topReviews?: Array<{ __typename?: 'Review', id: string, rating: number, title: string, author?: { __typename?: 'User', displayName: string } | null }> | null } | null };
 
 export type MobileSearchQueryVariables = Exact<{
   search: Scalars['String']['input'];

@@ -15,9 +15,9 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   /** An ISO-8601 calendar date without a time, e.g. 2026-12-01; sent and accepted as a string. */
-  Date: { input: any; output: any; }
+  Date: { input: string; output: string; }
   /** An ISO-8601 date and time with its offset (`Z` or `±hh:mm`), e.g. 2026-11-24T10:00:00Z; sent and accepted as a string. */
-  DateTime: { input: any; output: any; }
+  DateTime: { input: string; output: string; }
 };
 
 /** The signed-in user, with their personal data. */
@@ -494,7 +494,7 @@ export type WebAccountOrdersQueryVariables = Exact<{
 }>;
 
 
-export type WebAccountOrdersQuery = { __typename?: 'Query', me?: { __typename?: 'Account', id: string, displayName: string, email: string, orders?: { __typename?: 'OrderConnection', edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: any, total: { __typename?: 'Money', amount: number, currency: string, formatted: string }, lines: Array<{ __typename?: 'OrderLine', quantity: number, unitPrice: { __typename?: 'Money', formatted: string }, product?: { __typename?: 'Product', id: string, name: string, image?: { __typename?: 'Image', url: string } | null } | null }> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null } | null };
+export type WebAccountOrdersQuery = { __typename?: 'Query', me?: { __typename?: 'Account', id: string, displayName: string, email: string, orders?: { __typename?: 'OrderConnection', edges: Array<{ __typename?: 'OrderEdge', node: { __typename?: 'Order', id: string, status: OrderStatus, placedAt: string, total: { __typename?: 'Money', amount: number, currency: string, formatted: string }, lines: Array<{ __typename?: 'OrderLine', quantity: number, unitPrice: { __typename?: 'Money', formatted: string }, product?: { __typename?: 'Product', id: string, name: string, image?: { __typename?: 'Image', url: string } | null } | null }> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null } | null };
 
 export type WebCategoryListingQueryVariables = Exact<{
   categoryId?: InputMaybe<Scalars['ID']['input']>;
@@ -520,7 +520,7 @@ export type WebProductPageQueryVariables = Exact<{
 }>;
 
 
-export type WebProductPageQuery = { __typename?: 'Query', product?: { __typename?: 'Product', id: string, name: string, brand: string, description: string, price: { __typename?: 'Money', amount: number, currency: string, formatted: string }, images: Array<{ __typename?: 'Image', url: string, width: number, height: number, alt: string }>, category?: { __typename?: 'Category', id: string, name: string, breadcrumb: Array<{ __typename?: 'Category', id: string, name: string, slug: string }> } | null, availability?: { __typename?: 'Availability', inStock: boolean, quantity: number, restockDate?: any | null } | null, rating?: { __typename?: 'Rating', average?: number | null, count: number } | null, reviews?: { __typename?: 'ReviewConnection', totalCount: number, edges: Array<{ __typename?: 'ReviewEdge', cursor: string, node: { __typename?: 'Review', id: string, rating: number, title: string, body: string, createdAt: any, author?: { __typename?: 'User', id: string, displayName: string, avatarUrl: string } | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null, recommendations?: Array<{ __typename?: 'Product', id: string, name: string, price: { __typename?: 'Money', formatted: string }, image?: { __typename?: 'Image', url: string, width: number, height: number } | null, rating?: { __typename?: 'Rating', average?: number | null } | null }> | null } | null };
+export type WebProductPageQuery = { __typename?: 'Query', product?: { __typename?: 'Product', id: string, name: string, brand: string, description: string, price: { __typename?: 'Money', amount: number, currency: string, formatted: string }, images: Array<{ __typename?: 'Image', url: string, width: number, height: number, alt: string }>, category?: { __typename?: 'Category', id: string, name: string, breadcrumb: Array<{ __typename?: 'Category', id: string, name: string, slug: string }> } | null, availability?: { __typename?: 'Availability', inStock: boolean, quantity: number, restockDate?: string | null } | null, rating?: { __typename?: 'Rating', average?: number | null, count: number } | null, reviews?: { __typename?: 'ReviewConnection', totalCount: number, edges: Array<{ __typename?: 'ReviewEdge', cursor: string, node: { __typename?: 'Review', id: string, rating: number, title: string, body: string, createdAt: string, author?: { __typename?: 'User', id: string, displayName: string, avatarUrl: string } | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null, recommendations?: Array<{ __typename?: 'Product', id: string, name: string, price: { __typename?: 'Money', formatted: string }, image?: { __typename?: 'Image', url: string, width: number, height: number } | null, rating?: { __typename?: 'Rating', average?: number | null } | null }> | null } | null };
 
 export type WebSubmitReviewMutationVariables = Exact<{
   input: SubmitReviewInput;

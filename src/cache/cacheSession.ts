@@ -20,8 +20,13 @@
  *   downstream for what is left, in one batch call → store in L1, buffer for L2.
  * If that downstream call fails, entries within the stale-if-error window
  * answer instead, and the session records it for the response's extensions.
+ *
+ * With diagnostics on (`causes`), the batch's call is told which earlier call
+ * it waited for (diagnostics/callLog.ts): the one the scheduler gave the
+ * batch, or, after a Redis round trip, the last answer before it.
  */
 import type { Context } from '@opentelemetry/api';
+import type { CallCauses } from '../diagnostics/callLog';
 import type { CallTrace } from '../downstream/call';
 import { tracedReadThrough, type BatchTally } from '../telemetry/cacheSpans';
 import type { Tracing } from '../telemetry/tracing';
@@ -112,6 +117,7 @@ export class CacheSession {
     private readonly trace: CallTrace,
     private readonly scheduler: ReadScheduler,
     private readonly tracing: Tracing | null = null,
+    private readonly causes: CallCauses | null = null,
   ) {
     this.startedAt = cache.now();
     this.spanParent = tracing?.active();
@@ -146,6 +152,8 @@ export class CacheSession {
 
   private async lookup<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>, signal?: AbortSignal, tally?: BatchTally): Promise<(V | null | Error)[]> {
     const lookups = this.lookupsOf(family);
+    // With diagnostics: what this batch waited for, while the scheduler's dispatch is still on the stack.
+    let cause = this.causes?.current() ?? null;
     if (!this.cache.enabled) {
       lookups.miss += addresses.length;
       if (tally) tally.misses = addresses.length;
@@ -176,7 +184,10 @@ export class CacheSession {
     if (toL2.length === 0) return out;
 
     // L2: one pipeline for every lookup of this dependency level.
+    const viaRedis = this.cache.l2?.ready === true;
     const l2 = await this.readL2(toL2.map((i) => addresses[i] as CacheAddress));
+    // The pipeline went once no fetch was out: the last answer before it is what this batch waited for.
+    if (this.causes && viaRedis) cause = this.causes.lastAnswered();
     now = this.cache.now();
     const toFetch: number[] = [];
     const toRefresh: CacheAddress[] = [];
@@ -213,7 +224,9 @@ export class CacheSession {
     const fetchedAt = this.cache.now();
     let result: FetchResult<V>;
     try {
-      result = await this.scheduler.fetching(() => fetch(missing, this.trace, signal));
+      const { causes } = this;
+      const go = () => fetch(missing, this.trace, signal);
+      result = await this.scheduler.fetching(causes ? () => causes.within(cause, go) : go);
     } catch (error) {
       if (!(error instanceof DownstreamError)) throw error;
       if (tally) tally.error = String(error.extensions.code);

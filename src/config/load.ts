@@ -83,8 +83,21 @@ function httpOptions(env: NodeJS.ProcessEnv): HttpOptions {
   return options;
 }
 
-
-
+/**
+ * DIAGNOSTICS: on by default outside production; in production it cannot be
+ * turned on. Refused at start rather than ignored: an operator who sets it
+ * there expects something no production response will ever carry (every
+ * client would see the gateway's routes, timings and cache state).
+ */
+function diagnostics(env: NodeJS.ProcessEnv, production: boolean): boolean {
+  const on = flag(env, 'DIAGNOSTICS', !production);
+  if (on && production) {
+    throw new Error(
+      `DIAGNOSTICS=${env.DIAGNOSTICS} is refused with NODE_ENV=production: diagnostics show every client the gateway's downstream routes, timings and cache state, so production never sends them. Unset DIAGNOSTICS (or set it to false).`,
+    );
+  }
+  return on;
+}
 
 /**
  * Reads the environment. `services` is left to the caller when no URL is set:
@@ -147,6 +160,7 @@ export function loadConfig(
     production,
     introspection: flag(env, 'INTROSPECTION', !production),
     playground: flag(env, 'PLAYGROUND', !production),
+    diagnostics: diagnostics(env, production),
     logLevel: env.LOG_LEVEL || 'info',
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, production ? 'json' : 'pretty'),
     tracing: tracingOptions(env),

@@ -240,6 +240,13 @@ export interface GatewayConfig {
   introspection: boolean;
   /** Playground (GraphiQL) on browser GETs? Default: off in production, on otherwise. */
   playground: boolean;
+  /**
+   * `extensions.diagnostics` on every GraphQL response (each downstream call,
+   * the cache's answers, the critical path, the cost). Default: on, except in
+   * production, where it can never be on (loadConfig refuses DIAGNOSTICS=true,
+   * and the gateway ignores it with `production`).
+   */
+  diagnostics: boolean;
   /** pino level; `silent` in tests. Default `info`. */
   logLevel: string;
   /** Default: `json` in production, `pretty` otherwise (LOG_FORMAT overrides). */

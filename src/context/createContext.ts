@@ -9,6 +9,7 @@
  */
 import type { EntityCache } from '../cache/entityCache';
 import { CacheSession } from '../cache/cacheSession';
+import { CallLog } from '../diagnostics/callLog';
 import type { Frontend } from '../config';
 import { BatchScheduler } from '../domain/batchScheduler';
 import { createCommands } from '../domain/commands';
@@ -32,6 +33,8 @@ export interface ContextOptions {
   maxDownstreamKeys: number;
   /** The gateway's tracing, null when off: the session's batch spans. */
   tracing?: Tracing | null;
+  /** Record each request's calls for its `extensions.diagnostics` (never in production). Default false. */
+  diagnostics?: boolean;
 }
 
 /** What a request brings that its context is made from (plain values: the context knows nothing of HTTP). */
@@ -53,11 +56,13 @@ export function clientKey(viewer: Viewer | null, clientAddress: string): string 
 
 /** Verifies the bearer token (a bad one rejects with UNAUTHENTICATED) and builds the context. */
 export function contextFactory(options: ContextOptions): CreateContext {
-  const { frontend, authenticate, downstream, cache, maxPageSize, maxDownstreamKeys, tracing = null } = options;
+  const { frontend, authenticate, downstream, cache, maxPageSize, maxDownstreamKeys, tracing = null, diagnostics = false } = options;
   return async ({ requestId, authorization, acceptLanguage, clientAddress, record }) => {
     const viewer = await authenticate(authorization);
-    const scheduler = new BatchScheduler();
-    const session = new CacheSession(cache, record, scheduler, tracing);
+    // With diagnostics off there is no log at all: the scheduler and the session then track no causes.
+    const calls = diagnostics ? (record.calls = new CallLog(record.startedAt)) : null;
+    const scheduler = new BatchScheduler(calls);
+    const session = new CacheSession(cache, record, scheduler, tracing, calls);
     return {
       frontend,
       requestId,

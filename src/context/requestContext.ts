@@ -16,6 +16,7 @@ import type { Commands } from '../domain/commands';
 import type { PrefetchScope } from '../domain/interest';
 import type { Loaders } from '../domain/loaders';
 import type { Viewer } from '../domain/viewer';
+import type { CallLog } from '../diagnostics/callLog';
 import type { CallTrace } from '../downstream/call';
 
 export interface RequestContext {
@@ -45,6 +46,10 @@ export interface OperationContext extends RequestContext {
 
 /** What a request did, filled in as it goes (the transport counts its downstream calls), read by its log line. */
 export interface RequestRecord extends CallTrace {
+  /** `performance.now()` when the request arrived. */
+  startedAt: number;
+  /** The request's calls, for its diagnostics: only when they are on (never in production). */
+  calls?: CallLog;
   /** Set once the operation is resolved. */
   operationName: string | null;
   /** What the response cache did for this request. */

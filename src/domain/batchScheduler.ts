@@ -29,9 +29,14 @@
  * answer has run, so batches are as large as they can be without waiting.
  * The feeder table must stay acyclic (a loader never feeds itself, directly or
  * not), which guarantees that every waiting batch is eventually sent.
+ *
+ * With diagnostics on, the scheduler also tells each batch's call which
+ * earlier call it waited for (diagnostics/callLog.ts): the answer before its
+ * first key, or, if later, the answer its last feeder brought. Off, it has no
+ * `causes` and does none of that.
  */
 import type { ReadScheduler } from '../cache/cacheSession';
-
+import type { CallCause, CallCauses } from '../diagnostics/callLog';
 
 export type LoaderName =
   | 'product'
@@ -60,6 +65,8 @@ for (const [leaf, feeders] of Object.entries(FEEDERS)) {
 interface PendingBatch {
   name: LoaderName;
   dispatch: () => void;
+  /** With diagnostics: the last call answered when the batch's first key arrived. */
+  cause?: CallCause;
 }
 
 export class BatchScheduler implements ReadScheduler {
@@ -69,11 +76,16 @@ export class BatchScheduler implements ReadScheduler {
   private fetchesInFlight = 0;
   private armed = false;
   private flushing = false;
+  /** With diagnostics: the last call answered when each loader's latest batch came back. */
+  private readonly settledAfter = new Map<LoaderName, CallCause>();
+
+  /** `causes`: the request's call log when diagnostics are on (its calls learn what they waited for). */
+  constructor(private readonly causes: CallCauses | null = null) {}
 
   /** The `batchScheduleFn` for the loader called `name`. */
   scheduleFn(name: LoaderName): (dispatch: () => void) => void {
     return (dispatch) => {
-      this.pending.push({ name, dispatch });
+      this.pending.push(this.causes ? { name, dispatch, cause: this.causes.lastAnswered() } : { name, dispatch });
       this.arm();
     };
   }
@@ -86,6 +98,7 @@ export class BatchScheduler implements ReadScheduler {
         return await batch(keys);
       } finally {
         this.inFlight.set(name, (this.inFlight.get(name) as number) - 1);
+        if (this.causes) this.settledAfter.set(name, this.causes.lastAnswered());
         if (this.pending.length > 0) this.arm();
       }
     };
@@ -128,18 +141,27 @@ export class BatchScheduler implements ReadScheduler {
     // Feeders first: dispatching a batch calls its (tracked) batch function at once,
     // so afterwards `inFlight` says exactly which feeders are really out. A batch
     // whose keys were all in DataLoader's memo calls nothing and holds nobody.
-    for (const batch of batches) if (!FEEDERS[batch.name]) batch.dispatch();
+    for (const batch of batches) if (!FEEDERS[batch.name]) this.dispatch(batch);
     // Leaves feed nothing, so one pass decides: wait while a feeder is out, else go.
     for (const batch of batches) {
       const feeders = FEEDERS[batch.name];
       if (!feeders) continue;
       if (feeders.some((f) => (this.inFlight.get(f) ?? 0) > 0)) this.pending.push(batch);
-      else batch.dispatch();
+      else this.dispatch(batch);
     }
     // Last, the held reads, including those the batches just sent asked for.
     if (this.fetchesInFlight > 0 || this.heldReads.length === 0) return;
     const reads = this.heldReads;
     this.heldReads = [];
     for (const dispatch of reads) dispatch();
+  }
+
+  /** Sends a batch; with diagnostics, its call is told which answer it waited for. */
+  private dispatch(batch: PendingBatch): void {
+    const causes = this.causes;
+    if (!causes) return batch.dispatch();
+    let cause = batch.cause ?? null;
+    for (const feeder of FEEDERS[batch.name] ?? []) cause = causes.later(cause, this.settledAfter.get(feeder) ?? null);
+    causes.within(cause, batch.dispatch);
   }
 }

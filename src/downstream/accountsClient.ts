@@ -23,6 +23,7 @@ export function createAccountsClient(http: ServiceHttp) {
       const res = await http.call('GET', '/users', {
         route: 'GET /users',
         check: userItems,
+        keys: valid.length,
         query: { ids: idList(valid) },
         trace,
         signal,

@@ -17,6 +17,26 @@ export interface CallTrace {
   deadline?: number;
   /** Aborted when nobody waits for the request's reads any more (the client went away). Writes run to the end. */
   signal?: AbortSignal;
+  /** Outside production, what records each call for the response's diagnostics (diagnostics/callLog.ts); absent otherwise. */
+  calls?: CallRecorder;
+}
+
+/** Records a request's calls as they happen (its diagnostics): the transport tells it when each begins and ends. */
+export interface CallRecorder {
+  /** A call is about to be made: its service, route template (never ids) and how many keys it asks for. */
+  begin(service: ServiceName, route: string, keys: number): RecordedCall;
+}
+
+/** One call being recorded. */
+export interface RecordedCall {
+  /** The retry interceptor sent the call again (a function of its own: it is handed to undici). */
+  readonly retried: () => void;
+  /**
+   * The call is over: `outcome` as the CallObserver's (an HTTP status or a
+   * failure kind), `status` when the service answered one, `sent` false when
+   * the gateway refused the call before it went (circuit, bulkhead, deadline).
+   */
+  end(outcome: string, status: number | undefined, sent: boolean): void;
 }
 
 /** A call given up because nobody waits for its answer any more: never a sign of the service's health. */

@@ -34,6 +34,7 @@ export function createCatalogClient(http: ServiceHttp) {
       const res = await http.call('GET', '/products', {
         route: 'GET /products?ids',
         check: productItems,
+        keys: valid.length,
         query: { ids: idList(valid) },
         trace,
         signal,

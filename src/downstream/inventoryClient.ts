@@ -20,6 +20,7 @@ export function createInventoryClient(http: ServiceHttp) {
       const res = await http.call('GET', '/stock', {
         route: 'GET /stock',
         check: stockItems,
+        keys: skus.length,
         query: { skus: idList(skus) },
         trace,
         signal,

@@ -89,6 +89,14 @@ export interface RetryPolicyOptions {
   random?: () => number;
 }
 
+/**
+ * What a call's dispatch options may carry for its retries: undici hands the
+ * options to `retry` as they were given, so a call told of its own retries
+ * (a request's diagnostics) needs no per-call state here.
+ */
+export interface RetryNotice {
+  onRetrySent?: () => void;
+}
 
 export function retryPolicy(options: RetryPolicyOptions): RetryHandler.RetryCallback {
   const random = options.random ?? Math.random;
@@ -106,6 +114,7 @@ export function retryPolicy(options: RetryPolicyOptions): RetryHandler.RetryCall
       return callback(error);
     }
     options.onRetry?.('sent');
+    (opts as RetryNotice).onRetrySent?.();
     const backoff = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (state.counter - 1));
     setTimeout(() => callback(null), Math.floor(random() * backoff)).unref();
   };

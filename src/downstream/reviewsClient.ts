@@ -53,6 +53,7 @@ export function createReviewsClient(http: ServiceHttp) {
       const res = await http.call('GET', '/ratings', {
         route: 'GET /ratings',
         check: ratingItems,
+        keys: valid.length,
         query: { productIds: idList(valid) },
         trace,
         signal,

@@ -30,9 +30,9 @@ import type { ServiceName } from '../contract/services';
 import { PayloadError, type Check } from '../contract/validate';
 import { DownstreamError, unexpectedStatus } from '../errors/catalogue';
 import { Bulkhead, BulkheadFull } from './bulkhead';
-import { CallCancelled, DeadlineReached, type CallObserver, type CallTrace, type Outcome } from './call';
+import { CallCancelled, DeadlineReached, type CallObserver, type CallTrace, type Outcome, type RecordedCall } from './call';
 import { CircuitBreaker, circuitBreakerInterceptor, CircuitOpenError } from './circuitBreaker';
-import { RetryBudget, retryPolicy } from './retryBudget';
+import { RetryBudget, retryPolicy, type RetryNotice } from './retryBudget';
 import { tracedCall } from '../telemetry/downstreamSpans';
 import type { Tracing } from '../telemetry/tracing';
 
@@ -40,6 +40,8 @@ export interface CallOptions<T> {
   /** The route template for metrics, e.g. `GET /products/{id}`. */
   route: string;
   check: Check<T>;
+  /** How many keys the call asks for (the ids of a batch), for diagnostics. Default 1. */
+  keys?: number;
   query?: Record<string, string | number | undefined>;
   /** Extra headers (`x-user-id`, `idempotency-key`); incoming client headers are never passed here. */
   headers?: Record<string, string>;
@@ -144,16 +146,23 @@ export class ServiceHttp {
 
   private async measuredCall<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
     const started = performance.now();
+    // Before the first await: the request's diagnostics tell which earlier call this one waited for from what runs now.
+    const recorded = options.trace?.calls?.begin(this.service, options.route, options.keys ?? 1);
     let outcome = 'error';
+    let status: number | undefined;
     let release: (() => void) | undefined;
     try {
       release = await this.slot(method, options);
       if (method === 'GET') this.retryBudget.recordCall();
-      const result = await this.send(method, path, options);
+      const result = await this.send(method, path, options, recorded);
       outcome = String(result.status);
+      status = result.status;
       return result;
     } catch (error) {
-      if (error instanceof DownstreamError) outcome = error.failure;
+      if (error instanceof DownstreamError) {
+        outcome = error.failure;
+        status = error.status;
+      }
       throw error;
     } finally {
       release?.();
@@ -161,6 +170,7 @@ export class ServiceHttp {
       const made = outcome !== 'circuit' && outcome !== 'bulkhead' && outcome !== 'deadline';
       if (options.trace && made) options.trace.downstreamCalls++;
       this.observe?.(this.service, options.route, outcome, made ? performance.now() - started : 0);
+      recorded?.end(outcome, status, made);
     }
   }
 
@@ -190,7 +200,7 @@ export class ServiceHttp {
     return signals;
   }
 
-  private async send<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
+  private async send<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>, recorded: RecordedCall | undefined): Promise<Outcome<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     this.tracing?.inject(headers); // traceparent/tracestate of this call's span (telemetry/propagation.ts)
     let body: string | undefined;
@@ -204,18 +214,20 @@ export class ServiceHttp {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(timeoutMs < this.timeoutMs ? new DeadlineReached() : undefined), timeoutMs);
     const signals = [timeout.signal, ...this.readSignals(method, options)];
+    const request: Dispatcher.RequestOptions & RetryNotice = {
+      method,
+      path: this.basePath + path + queryString(options.query),
+      headers,
+      body,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      // undici's own timeouts measure gaps between chunks; this is the deadline for the whole answer.
+      signal: signals.length === 1 ? timeout.signal : AbortSignal.any(signals),
+    };
+    if (recorded) request.onRetrySent = recorded.retried;
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.dispatcher.request({
-        method,
-        path: this.basePath + path + queryString(options.query),
-        headers,
-        body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        // undici's own timeouts measure gaps between chunks; this is the deadline for the whole answer.
-        signal: signals.length === 1 ? timeout.signal : AbortSignal.any(signals),
-      });
+      response = await this.dispatcher.request(request);
     } catch (error) {
       clearTimeout(timer);
       throw this.transportError(error, options.route, timeoutMs);

@@ -48,6 +48,8 @@ export interface PipelineOptions {
   tracing?: Tracing | null;
   /** Run trusted documents in the fast lane (FAST_LANE; default on). */
   fastLane: boolean;
+  /** `extensions.diagnostics` on every response; ignored in production. Default false. */
+  diagnostics?: boolean;
 }
 
 export interface Pipeline {
@@ -71,6 +73,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     limits: options.limits,
     rateLimits: options.rateLimits,
     tracing: options.tracing ?? null,
+    diagnostics: options.diagnostics === true && !options.production,
   });
   const errors = errorMasking({ production: options.production, logger: options.logger });
   const apollo = new ApolloServer<OperationContext>({

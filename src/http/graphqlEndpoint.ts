@@ -75,7 +75,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const started = performance.now();
-    const record: RequestRecord = { downstreamCalls: 0, operationName: null, ...requestBounds(res, limits.requestTimeoutMs, started) };
+    const record: RequestRecord = { downstreamCalls: 0, operationName: null, startedAt: started, ...requestBounds(res, limits.requestTimeoutMs, started) };
     // Set by Apollo's call of the context factory; read once the response is out.
     let context = null as OperationContext | null;
     let status = 500;

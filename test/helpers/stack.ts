@@ -44,6 +44,8 @@ export function testConfig(services: ServiceUrls, overrides: Partial<GatewayConf
     production: false,
     introspection: true,
     playground: true,
+    // On, as outside production by default.
+    diagnostics: true,
     logLevel: 'silent',
     logFormat: 'json',
     // Off: a test that traces sets an endpoint of its own (test/tracing.test.ts).

@@ -36,10 +36,16 @@
  *    executed, before the session plugin adds this request's own extensions
  *    (cache counts, stale-if-error notices), which are never replayed to
  *    another client.
- * 8. `cacheSessionPlugin` comes last on the way out: it flushes the request's
- *    L2 writes once every plugin that reads the session has run, sets
- *    `Cache-Control` unless a plugin before it (a response-cache hit) did,
- *    and decorates the response with the cache's extensions.
+ * 8. `cacheSessionPlugin` flushes the request's L2 writes once every plugin
+ *    that reads the session has run, sets `Cache-Control` unless a plugin
+ *    before it (a response-cache hit) did, and decorates the response with
+ *    the cache's extensions.
+ * 9. `diagnosticsPlugin` (outside production only) comes last on the way
+ *    out: it reports what every plugin before it recorded (the cost the
+ *    limits estimated, the response cache's answer, the session's lookups
+ *    and its write pipeline, just flushed), and adds `extensions.diagnostics`
+ *    after the response cache has stored the result, so no stored response
+ *    ever carries another request's diagnostics.
  *
  * Error masking is Apollo's `formatError`, not a plugin (errorMasking.ts
  * says why).
@@ -50,6 +56,7 @@ import type { ResponseCache } from '../../cache/responseCache';
 import type { Frontend, OperationLimits } from '../../config';
 import type { OperationContext } from '../../context/requestContext';
 import { cacheSessionPlugin } from './cacheSessionPlugin';
+import { diagnosticsPlugin } from './diagnosticsPlugin';
 import { fieldSuggestionsPlugin } from './fieldSuggestionsPlugin';
 import { operationLimitsPlugin } from './operationLimitsPlugin';
 import { operationRecordPlugin } from './operationRecordPlugin';
@@ -71,6 +78,8 @@ export interface GatewayPluginsOptions {
   rateLimits: RateLimitPluginOptions;
   /** The gateway's tracing; null when off (then no tracing hook is registered at all). */
   tracing?: Tracing | null;
+  /** `extensions.diagnostics` on every response (never in production; then no hook is registered at all). */
+  diagnostics: boolean;
 }
 
 export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlugin<OperationContext>[] {
@@ -84,5 +93,6 @@ export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlug
     rateLimitPlugin(options.rateLimits),
     ...(options.responses ? [responseCachePlugin({ frontend: options.frontend, responses: options.responses })] : []),
     cacheSessionPlugin({ exposeStats: options.exposeCacheStats }),
+    ...(options.diagnostics ? [diagnosticsPlugin({ maxCost: options.limits.maxCost })] : []),
   ];
 }

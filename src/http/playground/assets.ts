@@ -105,7 +105,8 @@ const ASSETS: ReadonlyMap<string, AssetSource> = new Map<string, AssetSource>([
   ['index.umd.js.map', { contentType: 'application/json; charset=utf-8', load: fromPackage('graphiql', 'graphiql.min.js.map') }],
   ['react.production.min.js', { contentType: JS, load: fromPackage('react', 'umd/react.production.min.js') }],
   ['react-dom.production.min.js', { contentType: JS, load: fromPackage('react-dom', 'umd/react-dom.production.min.js') }],
-  ['playground-client.js', { contentType: JS, load: async () => readClientScript() }],
+  ['playground-client.js', { contentType: JS, load: async () => readBrowserScript('client.js') }],
+  ['playground-waterfall.js', { contentType: JS, load: async () => readBrowserScript('waterfall.js') }],
   ['playground.css', { contentType: CSS, load: async () => Buffer.from(PAGE_CSS, 'utf8') }],
   ['favicon.svg', { contentType: 'image/svg+xml', load: async () => Buffer.from(FAVICON, 'utf8') }],
 ]);
@@ -121,8 +122,9 @@ function assetVersion(name: string): string {
     case 'react-dom.production.min.js':
       return packageVersion('react-dom');
     case 'playground-client.js':
+    case 'playground-waterfall.js':
       try {
-        return shortHash(readClientScript());
+        return shortHash(readBrowserScript(BROWSER_SCRIPTS[name]));
       } catch {
         return '0'; // unreadable: the asset itself answers 500, as a missing package's does
       }
@@ -157,26 +159,30 @@ function fromPackage(pkg: string, file: string): () => Promise<Buffer> {
 }
 
 /**
- * The browser side (`client.js`): reads the JSON config block, namespaces GraphiQL's localStorage per
- * frontend and per contract version (so /graphql/web and /graphql/mobile don't share tabs, and a
- * changed contract shows the new operations instead of stale stored tabs), and renders GraphiQL.
+ * The browser side, next to this file:
+ * - `client.js` reads the JSON config block, namespaces GraphiQL's localStorage per frontend and per
+ *   contract version (so /graphql/web and /graphql/mobile don't share tabs, and a changed contract
+ *   shows the new operations instead of stale stored tabs), and renders GraphiQL;
+ * - `waterfall.js` is the Waterfall panel (a GraphiQL plugin) that draws the last response's
+ *   `extensions.diagnostics`, in a file of its own so client.js stays small.
  *
  * Located from the project root rather than `__dirname`: tsc does not copy .js files, so the compiled
- * dist/src/http/playground/ has no client.js and `npm start` reads the one in src/, like tests and tsx.
+ * dist/src/http/playground/ has none of them and `npm start` reads the ones in src/, like tests and tsx.
  */
-function clientScriptPath(): string {
-  return path.join(projectRoot(), 'src/http/playground/client.js');
-}
+type BrowserScript = 'client.js' | 'waterfall.js';
 
-let clientScript: Buffer | undefined;
+const BROWSER_SCRIPTS: Record<'playground-client.js' | 'playground-waterfall.js', BrowserScript> = { 'playground-client.js': 'client.js', 'playground-waterfall.js': 'waterfall.js' };
+
+const browserScripts = new Map<BrowserScript, Buffer>();
 
 /**
  * Read once, synchronously (the page's `?v=` hash is computed while rendering), and kept: the version
  * in the URL and the bytes served come from the same read. A failed read is retried next time.
  */
-function readClientScript(): Buffer {
-  clientScript ??= readFileSync(clientScriptPath());
-  return clientScript;
+function readBrowserScript(file: BrowserScript): Buffer {
+  let script = browserScripts.get(file);
+  if (!script) browserScripts.set(file, (script = readFileSync(path.join(projectRoot(), 'src/http/playground', file))));
+  return script;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -89,6 +89,8 @@
   };
   if (config.tabs.length) props.defaultTabs = config.tabs; // [] would leave GraphiQL with no tab at all
   if (config.defaultHeaders) props.defaultHeaders = config.defaultHeaders;
+  // The Waterfall panel (waterfall.js): the last response's extensions.diagnostics.
+  if (window.StorefrontWaterfall) props.plugins = [window.StorefrontWaterfall.plugin({ diagnostics: config.diagnostics })];
 
   ReactDOM.createRoot(document.getElementById('graphiql')).render(React.createElement(GraphiQL, props));
 })();

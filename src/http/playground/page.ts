@@ -23,6 +23,8 @@ export interface PlaygroundOptions {
   operations: PlaygroundOperation[];
   /** JSON text preset in the headers editor (e.g. a dev token), optional. */
   defaultHeaders?: string;
+  /** Whether responses carry `extensions.diagnostics` (the Waterfall panel says so when they do not). Default false. */
+  diagnostics?: boolean;
 }
 
 /**
@@ -87,6 +89,7 @@ export function renderPlaygroundHtml(options: PlaygroundOptions, nonce: string):
     endpoint: options.endpointPath,
     tabs,
     defaultHeaders: options.defaultHeaders ?? null,
+    diagnostics: options.diagnostics === true,
     // Changes whenever the contract changes: resets the tabs stored in localStorage.
     contractVersion: shortHash(JSON.stringify({ tabs, names: options.operations.map((op) => op.name) })),
     styleNonce: nonce,
@@ -109,6 +112,7 @@ export function renderPlaygroundHtml(options: PlaygroundOptions, nonce: string):
 <script src="${assetUrl('react.production.min.js')}"></script>
 <script src="${assetUrl('react-dom.production.min.js')}"></script>
 <script src="${assetUrl('graphiql.min.js')}"></script>
+<script src="${assetUrl('playground-waterfall.js')}"></script>
 <script src="${assetUrl('playground-client.js')}"></script>
 </body>
 </html>
