@@ -94,9 +94,9 @@ async function both(sides: Record<Lane, Side>, sent: Sent): Promise<{ answer: An
   }
   const { fast, apollo } = answers;
   expect(fast.status).toBe(apollo.status);
-  if (hasStackTraces(apollo.body)) {
-    // Development: where each path made an error differs (its stack's frames), nothing else.
-    expect(withoutFrames(fast.body)).toBe(withoutFrames(apollo.body));
+  if (hasStackTraces(apollo.body) || hasDiagnostics(apollo.body)) {
+    // Development: where each path made an error (its stack's frames) and how long each call took differ, nothing else.
+    expect(withoutTimes(fast.body)).toBe(withoutTimes(apollo.body));
     expect(comparable(fast.headers, 'content-length')).toEqual(comparable(apollo.headers, 'content-length'));
   } else {
     expect(fast.body).toBe(apollo.body);
@@ -111,11 +111,23 @@ function comparable(headers: Answer['headers'], also?: string): [string, unknown
 }
 
 const hasStackTraces = (body: string) => body.includes('"stacktrace":[');
+const hasDiagnostics = (body: string) => body.includes('"diagnostics":{');
 
-/** The body with each error's stack trace cut to its first line (the error's name and message). */
-function withoutFrames(body: string): string {
-  const parsed = JSON.parse(body) as { errors?: { extensions?: { stacktrace?: string[] } }[] };
+/**
+ * The body with each error's stack trace cut to its first line (the error's name and message),
+ * and the diagnostics' times (every `…Ms` and `ms`) set to 0: the same JSON text otherwise.
+ */
+function withoutTimes(body: string): string {
+  const parsed = JSON.parse(body) as { errors?: { extensions?: { stacktrace?: string[] } }[]; extensions?: { diagnostics?: unknown } };
   for (const error of parsed.errors ?? []) if (error.extensions?.stacktrace) error.extensions.stacktrace = error.extensions.stacktrace.slice(0, 1);
+  const zero = (value: unknown): void => {
+    if (!value || typeof value !== 'object') return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (typeof inner === 'number' && (key === 'ms' || key.endsWith('Ms'))) (value as Record<string, number>)[key] = 0;
+      else zero(inner);
+    }
+  };
+  zero(parsed.extensions?.diagnostics);
   return JSON.stringify(parsed);
 }
 
