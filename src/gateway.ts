@@ -175,6 +175,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         resources: config.resources,
         rateLimits: { limiter: rateLimiter, apqMaxBytes: rateLimits.apqMaxBytes },
         tracing,
+        fastLane: config.trustedDocuments.fastLane ?? true,
         diagnostics,
       }),
       createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend], maxDownstreamKeys: config.resources.maxDownstreamKeys, tracing, diagnostics }),

@@ -6,7 +6,7 @@
  */
 import { getOperationAST, parse } from 'graphql';
 import { DEFAULT_LIMITS, DEFAULT_RESOURCES, loadConfig } from '../src/config';
-import { operationCost } from '../src/graphql/operationCost';
+import { operationCost, rememberedOperationCost } from '../src/graphql/operationCost';
 import { operationShape } from '../src/graphql/operationShape';
 import { buildSchema } from '../src/resolvers';
 import { contractOperations, operation } from './helpers/contract';
@@ -69,6 +69,16 @@ describe('the contract operations, measured', () => {
     const cost = operationCost(schemas.web, document, getOperationAST(document)!, { ...op.variables, first: 100 });
     expect(cost).toBeLessThan(DEFAULT_LIMITS.maxCost);
     expect(cost).toBeGreaterThan(rows.find((r) => r.name === 'WebCategoryListing')!.cost);
+  });
+
+  it('a remembered cost is the cost of the variables given: per page size, whatever the other variables', () => {
+    const op = operation('WebCategoryListing');
+    const document = parse(op.document);
+    const definition = getOperationAST(document)!;
+    for (const variables of [op.variables, { ...op.variables, first: 100 }, { ...op.variables, first: 3 }, { ...op.variables, categoryId: 'c-002' }, op.variables, {}]) {
+      expect(rememberedOperationCost(schemas.web, document, definition, variables)).toBe(operationCost(schemas.web, document, definition, variables));
+    }
+    expect(rememberedOperationCost(schemas.web, document, definition, { ...op.variables, first: 100 })).toBeGreaterThan(rememberedOperationCost(schemas.web, document, definition, op.variables));
   });
 
   it.each(contractOperations.map((op) => [op.name, op] as const))('%s passes as a document that is not trusted', async (_name, op) => {

@@ -27,15 +27,16 @@ export interface ResponseKey {
 }
 
 export interface CachedResponse {
-  data: Record<string, unknown>;
+  /** The stored result's `data`, as the JSON text it was stored as (written as it is on a hit). */
+  dataJson: string;
   /** Whole seconds since it was stored (the `Age` header). */
   ageSeconds: number;
   /** Whole seconds it stays fresh. */
   remainingSeconds: number;
 }
 
-interface StoredResponse {
-  data: Record<string, unknown>;
+/** What is stored besides the data: a line of JSON, then the data's JSON text. */
+interface StoredMeta {
   dependencies: string[];
   storedAt: number;
   maxAge: number;
@@ -58,15 +59,16 @@ export class ResponseCache {
   async lookup(key: string): Promise<CachedResponse | null> {
     const stored = parse(await this.store.get(key));
     if (!stored) return null;
-    const age = (this.now() - stored.storedAt) / 1000;
-    if (age >= stored.maxAge || stored.dependencies.some((d) => this.log.mayBeInvalidatedSince(d, stored.storedAt))) return null;
-    return { data: stored.data, ageSeconds: Math.floor(age), remainingSeconds: Math.max(0, Math.floor(stored.maxAge - age)) };
+    const { meta } = stored;
+    const age = (this.now() - meta.storedAt) / 1000;
+    if (age >= meta.maxAge || meta.dependencies.some((d) => this.log.mayBeInvalidatedSince(d, meta.storedAt))) return null;
+    return { dataJson: stored.dataJson, ageSeconds: Math.floor(age), remainingSeconds: Math.max(0, Math.floor(meta.maxAge - age)) };
   }
 
-  /** Stores a response built at `storedAt` from `dependencies`, for `maxAge` seconds (not awaited by the response). */
-  save(key: string, data: Record<string, unknown>, dependencies: Iterable<string>, storedAt: number, maxAge: number): void {
-    const stored: StoredResponse = { data, dependencies: [...dependencies], storedAt, maxAge };
-    void this.store.set(key, JSON.stringify(stored), { ttl: maxAge });
+  /** Stores a response's data (its JSON text) built at `storedAt` from `dependencies`, for `maxAge` seconds (not awaited by the response). */
+  save(key: string, dataJson: string, dependencies: Iterable<string>, storedAt: number, maxAge: number): void {
+    const meta: StoredMeta = { dependencies: [...dependencies], storedAt, maxAge };
+    void this.store.set(key, `${JSON.stringify(meta)}\n${dataJson}`, { ttl: maxAge });
   }
 
   /** Forgets this process's copies (Redis keeps the fleet's). */
@@ -75,12 +77,18 @@ export class ResponseCache {
   }
 }
 
-/** A stored response, or null for a miss (absent, or unreadable: never an error). */
-function parse(text: string | undefined): StoredResponse | null {
+/**
+ * A stored response, or null for a miss (absent, or unreadable: never an error). Only the
+ * first line is parsed: JSON text has no raw line break, so the first one ends the meta.
+ */
+function parse(text: string | undefined): { meta: StoredMeta; dataJson: string } | null {
   if (text === undefined) return null;
+  const end = text.indexOf('\n');
+  if (end < 0) return null;
   try {
-    const stored = JSON.parse(text) as StoredResponse;
-    return stored && Array.isArray(stored.dependencies) && typeof stored.storedAt === 'number' ? stored : null;
+    const meta = JSON.parse(text.slice(0, end)) as StoredMeta;
+    if (!meta || !Array.isArray(meta.dependencies) || typeof meta.storedAt !== 'number' || typeof meta.maxAge !== 'number') return null;
+    return { meta, dataJson: text.slice(end + 1) };
   } catch {
     return null;
   }

@@ -170,6 +170,7 @@ export function loadConfig(
     trustedDocuments: {
       mode: oneOf(env, 'TRUSTED_DOCUMENTS', ['enforce', 'log', 'off'] as const, production ? 'enforce' : 'off'),
       dir: env.TRUSTED_DOCUMENTS_DIR || undefined,
+      fastLane: flag(env, 'FAST_LANE', true),
     },
     limits: {
       maxDepth: integer(env, 'MAX_DEPTH', DEFAULT_LIMITS.maxDepth),

@@ -77,6 +77,12 @@ export interface TrustedDocumentsOptions {
   mode: TrustedDocumentsMode;
   /** Extra manifests, `<dir>/<frontend>/*.json` (the next app version's), read at start. Default none. */
   dir: string | undefined;
+  /**
+   * Run requests for trusted documents in the fast lane (graphql/fastLane/):
+   * same responses, without Apollo's per-request work. FAST_LANE=false sends
+   * every request through Apollo. Default on (undefined: on).
+   */
+  fastLane?: boolean;
 }
 
 /**

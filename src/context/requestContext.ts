@@ -62,4 +62,6 @@ export interface RequestRecord extends CallTrace {
   rejection?: string;
   /** Set once the request is charged to its client's budgets, so the endpoint charges the others exactly once. */
   rateLimitCharged?: boolean;
+  /** `fast` when the fast lane ran the request (graphql/fastLane/); absent when Apollo did or nothing ran. */
+  lane?: 'fast';
 }

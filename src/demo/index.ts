@@ -45,6 +45,8 @@ export interface DemoServicesOptions {
   seed?: number;
   /** Serve this data set instead of generating one. */
   data?: DemoData;
+  /** The clock that timestamps what the services write (orders, reviews); default the wall clock. */
+  now?: () => number;
 }
 
 export interface DemoServices {
@@ -63,7 +65,7 @@ export interface DemoServices {
   close(): Promise<void>;
 }
 
-const FACTORIES: Record<ServiceName, (data: DemoData) => ServiceDefinition> = {
+const FACTORIES: Record<ServiceName, (data: DemoData, now: () => number) => ServiceDefinition> = {
   catalog: createCatalogService,
   inventory: createInventoryService,
   reviews: createReviewsService,
@@ -102,7 +104,7 @@ export async function startDemoServices(options: DemoServicesOptions = {}): Prom
   hub.setKnobs({ ...DEFAULT_KNOBS, ...options.knobs }, SERVICE_NAMES);
 
   const servers = new Map<ServiceName, Server>();
-  for (const name of SERVICE_NAMES) servers.set(name, createServiceServer(FACTORIES[name](data), hub, SERVICE_NAMES));
+  for (const name of SERVICE_NAMES) servers.set(name, createServiceServer(FACTORIES[name](data, options.now ?? Date.now), hub, SERVICE_NAMES));
 
   const urls = {} as ServiceUrls;
   try {

@@ -69,7 +69,7 @@ function validateLines(data: DemoData, input: unknown): ValidLine[] | Reply {
  * Reserves the stock of every line or of none, then records the order.
  * Returns the 409 reply when some SKU has too little stock.
  */
-export function placeOrder(data: DemoData, userId: string, lines: readonly ValidLine[]): Readonly<DownstreamOrder> | Reply {
+export function placeOrder(data: DemoData, userId: string, lines: readonly ValidLine[], now: () => number = Date.now): Readonly<DownstreamOrder> | Reply {
   const wanted = new Map<string, number>();
   for (const { product, quantity } of lines) wanted.set(product.sku, (wanted.get(product.sku) ?? 0) + quantity);
   for (const [sku, quantity] of wanted) {
@@ -97,7 +97,7 @@ export function placeOrder(data: DemoData, userId: string, lines: readonly Valid
     lines: Object.freeze(orderLines) as DownstreamOrderLine[],
     totalCents: orderLines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
     currency: (lines[0] as ValidLine).product.currency,
-    placedAt: new Date().toISOString(),
+    placedAt: new Date(now()).toISOString(),
   });
   const history = data.ordersByUser.get(userId) ?? [];
   history.unshift(order); // newest first
@@ -106,7 +106,8 @@ export function placeOrder(data: DemoData, userId: string, lines: readonly Valid
   return order;
 }
 
-export function createOrdersService(data: DemoData): ServiceDefinition {
+/** `now`: the clock orders are placed by (default the wall clock). */
+export function createOrdersService(data: DemoData, now: () => number = Date.now): ServiceDefinition {
   const idempotency = new IdempotencyStore();
 
   return {
@@ -134,7 +135,7 @@ export function createOrdersService(data: DemoData): ServiceDefinition {
             if (isReply(parsed)) return parsed;
             const lines = validateLines(data, parsed.value);
             if (isReply(lines)) return lines;
-            const order = placeOrder(data, userId, lines);
+            const order = placeOrder(data, userId, lines, now);
             return isReply(order) ? order : ok(cachedJson(order), CACHE.private, 201);
           });
           return privately(reply);

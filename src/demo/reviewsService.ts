@@ -58,7 +58,7 @@ function validateReview(input: unknown): ReviewInput | Reply {
 }
 
 /** Adds or replaces `authorId`'s review of the product; updates list, index and rating. */
-export function writeReview(data: DemoData, authorId: string, input: ReviewInput): Readonly<DownstreamReview> {
+export function writeReview(data: DemoData, authorId: string, input: ReviewInput, now: () => number = Date.now): Readonly<DownstreamReview> {
   const key = `${authorId} ${input.productId}`;
   const previous = data.reviewsByAuthorAndProduct.get(key);
   const list = data.reviewsByProduct.get(input.productId) ?? [];
@@ -70,7 +70,7 @@ export function writeReview(data: DemoData, authorId: string, input: ReviewInput
     rating: input.rating,
     title: input.title,
     body: input.body,
-    createdAt: new Date().toISOString(),
+    createdAt: new Date(now()).toISOString(),
   });
   list.unshift(review); // newest first
   data.reviewsByProduct.set(input.productId, list);
@@ -79,7 +79,8 @@ export function writeReview(data: DemoData, authorId: string, input: ReviewInput
   return review;
 }
 
-export function createReviewsService(data: DemoData): ServiceDefinition {
+/** `now`: the clock reviews are written by (default the wall clock). */
+export function createReviewsService(data: DemoData, now: () => number = Date.now): ServiceDefinition {
   const idempotency = new IdempotencyStore();
 
   return {
@@ -116,7 +117,7 @@ export function createReviewsService(data: DemoData): ServiceDefinition {
             const input = validateReview(parsed.value);
             if (isReply(input)) return input;
             if (!data.productsById.has(input.productId)) return notFound(`no product ${input.productId}`);
-            return ok(cachedJson(writeReview(data, userId, input)), CACHE.none, 201);
+            return ok(cachedJson(writeReview(data, userId, input, now)), CACHE.none, 201);
           });
         },
       },

@@ -17,6 +17,9 @@
  * Why per request: the slicing arguments are usually variables, so one
  * document's cost depends on the request. Fragments are costed once per
  * request each, so nothing here is exponential in the document.
+ * `rememberedOperationCost` keeps the answer per operation and per value of
+ * the few variables that can change it (those given to a slicing argument),
+ * so a document sent again (a trusted one, above all) costs a lookup.
  */
 import {
   getNamedType,
@@ -34,6 +37,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  visit,
 } from 'graphql';
 
 /** The size assumed for a list field that declares none. */
@@ -100,6 +104,70 @@ export function operationCost(
 }
 
 const NONE: ReadonlyMap<string, number> = new Map();
+
+/** Costs remembered per operation; at most this many variable combinations each. */
+const REMEMBERED_PER_OPERATION = 64;
+
+interface RememberedCosts {
+  /** The variables given to a slicing argument anywhere in the document: the only ones the cost reads. */
+  variables: readonly string[];
+  costs: Map<string, number>;
+}
+
+const remembered = new WeakMap<OperationDefinitionNode, RememberedCosts>();
+
+/** `operationCost`, remembered per operation and per value of the variables that can change it. */
+export function rememberedOperationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+): number {
+  let entry = remembered.get(operation);
+  if (!entry) remembered.set(operation, (entry = { variables: slicingVariables(schema, document), costs: new Map() }));
+  let key = '';
+  for (const name of entry.variables) key += `${String(JSON.stringify(variables?.[name]))},`;
+  let cost = entry.costs.get(key);
+  if (cost === undefined) {
+    cost = operationCost(schema, document, operation, variables);
+    if (entry.costs.size >= REMEMBERED_PER_OPERATION) entry.costs.clear();
+    entry.costs.set(key, cost);
+  }
+  return cost;
+}
+
+/** Variables used in an argument that is a slicing argument of some field of the schema (an over-approximation: any field's). */
+function slicingVariables(schema: GraphQLSchema, document: DocumentNode): string[] {
+  const names = slicingArgumentNames(schema);
+  const found = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if (!names.has(node.name.value)) return;
+      visit(node.value, {
+        Variable(variable) {
+          found.add(variable.name.value);
+        },
+      });
+    },
+  });
+  return [...found].sort();
+}
+
+const slicingNames = new WeakMap<GraphQLSchema, Set<string>>();
+
+function slicingArgumentNames(schema: GraphQLSchema): Set<string> {
+  let names = slicingNames.get(schema);
+  if (names) return names;
+  names = new Set();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!('getFields' in type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
+      for (const name of listSizeOf(field)?.slicingArguments ?? []) names.add(name);
+    }
+  }
+  slicingNames.set(schema, names);
+  return names;
+}
 
 function directiveArgument(directives: readonly ConstDirectiveNode[] | undefined, directive: string, argument: string) {
   return directives?.find((d) => d.name.value === directive)?.arguments?.find((a) => a.name.value === argument)?.value;

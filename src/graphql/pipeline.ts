@@ -1,11 +1,15 @@
 /**
  * One frontend's GraphQL pipeline: Apollo Server over that frontend's
  * schema, with graphql-jit as its executor (compiledExecutor.ts) and the
- * gateway's concerns as plugins in the order plugins/index.ts declares.
+ * gateway's concerns as plugins in the order plugins/index.ts declares; and
+ * beside it the fast lane (fastLane/), which runs the frontend's trusted
+ * documents through the same plugins and the same executor without Apollo's
+ * per-request work.
  *
  * Apollo parses, validates, resolves persisted queries and negotiates the
- * response's media type; the HTTP side (reading the body, writing the
- * response, the log line) is the endpoint's (http/graphqlEndpoint.ts).
+ * response's media type for everything else; the HTTP side (reading the
+ * body, writing the response, the log line) is the endpoint's
+ * (http/graphqlEndpoint.ts).
  */
 import { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
@@ -14,9 +18,10 @@ import type { ResponseCache } from '../cache/responseCache';
 import type { Frontend, OperationLimits, ResourceLimits } from '../config';
 import type { OperationContext } from '../context/requestContext';
 import type { Logger } from '../logging/logger';
-import { compiledExecutor } from './compiledExecutor';
+import { compiledOperations } from './compiledExecutor';
 import { DocumentStore } from './documentStore';
 import { errorMasking } from './errorMasking';
+import { createFastLane, type FastLane } from './fastLane';
 import { gatewayPlugins } from './plugins';
 import type { RateLimitPluginOptions } from './plugins/rateLimitPlugin';
 import type { TrustedDocuments } from './trustedDocuments';
@@ -41,19 +46,39 @@ export interface PipelineOptions {
   rateLimits: RateLimitPluginOptions;
   /** The gateway's tracing; null when off. */
   tracing?: Tracing | null;
+  /** Run trusted documents in the fast lane (FAST_LANE; default on). */
+  fastLane: boolean;
   /** `extensions.diagnostics` on every response; ignored in production. Default false. */
   diagnostics?: boolean;
 }
 
-/** Builds and starts the pipeline; `stop()` it when the gateway closes. */
-export async function createPipeline(options: PipelineOptions): Promise<ApolloServer<OperationContext>> {
+export interface Pipeline {
+  apollo: ApolloServer<OperationContext>;
+  /** Null when FAST_LANE is off: every request goes to Apollo. */
+  fastLane: FastLane | null;
+}
+
+/** Builds and starts the pipeline; `stop()` its Apollo server when the gateway closes. */
+export async function createPipeline(options: PipelineOptions): Promise<Pipeline> {
+  const operations = compiledOperations(options.schema, {
+    compiledDocuments: options.resources.compiledDocuments,
+    maxCompiledFields: options.resources.maxCompiledFields,
+    pinned: [...options.trusted.texts()].map((t) => t.document),
+  });
+  const plugins = gatewayPlugins({
+    frontend: options.frontend,
+    responses: options.responses,
+    exposeCacheStats: !options.production,
+    hideFieldSuggestions: options.production,
+    limits: options.limits,
+    rateLimits: options.rateLimits,
+    tracing: options.tracing ?? null,
+    diagnostics: options.diagnostics === true && !options.production,
+  });
+  const errors = errorMasking({ production: options.production, logger: options.logger });
   const apollo = new ApolloServer<OperationContext>({
     // Execution by graphql-jit; Apollo keeps everything else.
-    gateway: compiledExecutor(options.schema, {
-      compiledDocuments: options.resources.compiledDocuments,
-      maxCompiledFields: options.resources.maxCompiledFields,
-      pinned: [...options.trusted.texts()].map((t) => t.document),
-    }),
+    gateway: operations.gateway(),
     documentStore: new DocumentStore(options.trusted),
     // A document of more tokens is refused while it is parsed, before an AST exists
     // (the endpoint refuses most such documents before Apollo: http/admission.ts).
@@ -67,18 +92,10 @@ export async function createPipeline(options: PipelineOptions): Promise<ApolloSe
     persistedQueries: { cache: options.persistedQueries, ttl: 24 * 3600 },
     // Compact JSON: Apollo pretty-prints by default, which costs CPU and bytes on every response.
     stringifyResult: (value) => JSON.stringify(value),
-    plugins: gatewayPlugins({
-      frontend: options.frontend,
-      responses: options.responses,
-      exposeCacheStats: !options.production,
-      hideFieldSuggestions: options.production,
-      limits: options.limits,
-      rateLimits: options.rateLimits,
-      tracing: options.tracing ?? null,
-      diagnostics: options.diagnostics === true && !options.production,
-    }),
-    ...errorMasking({ production: options.production, logger: options.logger }),
+    plugins,
+    ...errors,
   });
   await apollo.start();
-  return apollo;
+  const fastLane = options.fastLane ? createFastLane({ schema: options.schema, trusted: options.trusted, plugins, operations, errors, logger: options.logger }) : null;
+  return { apollo, fastLane };
 }

@@ -19,7 +19,7 @@ import type { RequestRecord } from '../context/requestContext';
 import { ErrorCode } from '../errors/catalogue';
 import type { Refusal } from '../errors/refusal';
 import { admitDocument } from '../graphql/documentAdmission';
-import type { TrustedDocuments } from '../graphql/trustedDocuments';
+import type { TrustedDocuments, TrustedText } from '../graphql/trustedDocuments';
 import type { Logger } from '../logging/logger';
 import { documentRequest, withDocument, type HttpParams } from './graphqlParams';
 import type { Metrics } from './metrics';
@@ -34,7 +34,8 @@ export interface AdmissionOptions {
   metrics: Metrics;
 }
 
-export type Admit = (method: string, params: HttpParams, record: RequestRecord, requestId: string) => { params: HttpParams } | { refusal: Refusal };
+/** The request's parameters to run (with the trusted document it names, if any), or its refusal. */
+export type Admit = (method: string, params: HttpParams, record: RequestRecord, requestId: string) => { params: HttpParams; trusted?: TrustedText } | { refusal: Refusal };
 
 export function admission(options: AdmissionOptions): Admit {
   const { frontend, trusted, mode, maxTokens, logger, metrics } = options;
@@ -50,7 +51,7 @@ export function admission(options: AdmissionOptions): Admit {
       record.trustedDocument = admitted.text.id;
       // Most clients send the trusted text itself: nothing to rewrite then.
       const asIs = request.query === admitted.text.text && request.documentId === undefined && request.persistedQueryHash === undefined;
-      return { params: asIs ? params : withDocument(params, method, admitted.text.text) };
+      return { params: asIs ? params : withDocument(params, method, admitted.text.text), trusted: admitted.text };
     }
     const { query } = request;
     if (query !== undefined && maxTokens > 0 && query.length > maxTokens) {

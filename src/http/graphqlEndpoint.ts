@@ -5,7 +5,8 @@
  *
  * Why no framework: the gateway's HTTP surface is small (two GraphQL paths,
  * health, metrics, the playground), and Apollo's `executeHTTPGraphQLRequest`
- * already implements GraphQL over HTTP. What this file adds is what the
+ * already implements GraphQL over HTTP (beside it, the fast lane runs trusted
+ * documents: graphqlRequest.ts). What this file adds is what the
  * integration leaves to us, in this order: refusing requests at once while
  * the gateway is overloaded (loadShedding.ts), answering methods other than
  * GET/POST with 405, reading the body (body.ts, bounded in size and time),
@@ -21,17 +22,18 @@
  * Both endpoints pass every MUST of the graphql-http audit
  * (test/graphqlHttpAudit.test.ts lists the SHOULD/MAY left failing, and why).
  */
-import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Frontend } from '../config';
 import { clientKey, type CreateContext } from '../context/createContext';
 import type { OperationContext, RequestRecord } from '../context/requestContext';
+import type { Pipeline } from '../graphql/pipeline';
 import { ErrorCode } from '../errors/catalogue';
 import type { Refusal } from '../errors/refusal';
 import type { Logger } from '../logging/logger';
 import type { Admit } from './admission';
 import { readBody } from './body';
 import { clientAddress } from './clientAddress';
+import { runGraphQLRequest } from './graphqlRequest';
 import { writeGraphQLResponse } from './graphqlResponse';
 import type { LoadShedder } from './loadShedding';
 import { requestBounds, type RequestLimits } from './requestBounds';
@@ -40,8 +42,8 @@ import { writeError, writeRefusal } from './responses';
 
 export interface GraphQLEndpointOptions {
   frontend: Frontend;
-  /** The frontend's started Apollo pipeline. */
-  pipeline: ApolloServer<OperationContext>;
+  /** The frontend's started pipeline: Apollo, and the fast lane for trusted documents. */
+  pipeline: Pipeline;
   createContext: CreateContext;
   /** Which document the request runs, or its refusal (admission.ts). */
   admit: Admit;
@@ -99,8 +101,11 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
         writeRefusal(res, admitted.refusal, accept);
         return;
       }
-      const response = await pipeline.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method, headers: headerMap(req), search: admitted.params.search, body: admitted.params.body },
+      const response = await runGraphQLRequest(pipeline.apollo, pipeline.fastLane, {
+        req,
+        method,
+        params: admitted.params,
+        trusted: admitted.trusted,
         context: async () =>
           (context = await createContext({
             requestId,
@@ -122,7 +127,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
     }
   }
 
-  return { handle, stop: () => pipeline.stop() };
+  return { handle, stop: () => pipeline.apollo.stop() };
 }
 
 const isAllowed = (method: string): boolean => method === 'GET' || method === 'POST';
@@ -135,13 +140,4 @@ function overloaded(shed: { retryAfterS: number; message: string }): Refusal {
 function notAllowed(res: ServerResponse, method: string): Refusal {
   res.setHeader('allow', ALLOWED_METHODS);
   return { status: 405, code: ErrorCode.BAD_REQUEST, message: `GraphQL over HTTP accepts ${ALLOWED_METHODS}; received ${method}.` };
-}
-
-/** The request's headers as Apollo takes them (repeated headers joined, as HTTP allows). */
-function headerMap(req: IncomingMessage): HeaderMap {
-  const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-  }
-  return headers;
 }

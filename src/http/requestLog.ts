@@ -62,6 +62,7 @@ export function requestLog(options: RequestLogOptions): RequestLog {
         status,
         ms: Math.round(ms * 10) / 10,
         downstreamCalls: record.downstreamCalls,
+        ...(record.lane ? { lane: record.lane } : {}),
         ...(session ? { cache: cacheSummary(session, response) } : {}),
       },
       'request',

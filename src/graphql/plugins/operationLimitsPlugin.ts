@@ -21,7 +21,7 @@ import { GraphQLError, Kind, type DocumentNode } from 'graphql';
 import type { OperationLimits } from '../../config';
 import type { OperationContext } from '../../context/requestContext';
 import { operationLimitExceeded, quote, type LimitRule } from '../../errors/catalogue';
-import { operationCost } from '../operationCost';
+import { rememberedOperationCost } from '../operationCost';
 import { operationShape, type OperationShape } from '../operationShape';
 
 export interface OperationLimitsPluginOptions {
@@ -57,7 +57,7 @@ export function operationLimitsPlugin(options: OperationLimitsPluginOptions): Ap
               }
             }
           }
-          const cost = operationCost(schema, document, operation, request.variables);
+          const cost = rememberedOperationCost(schema, document, operation, request.variables);
           if (!trusted && limits.maxCost > 0 && cost > limits.maxCost) {
             record.rejection = 'cost';
             throw operationLimitExceeded(

@@ -13,6 +13,7 @@ import type { ResponseCache } from '../../cache/responseCache';
 import type { Frontend } from '../../config';
 import type { OperationContext } from '../../context/requestContext';
 import { documentCachePolicy } from '../documentCachePolicy';
+import { storedResult } from '../storedResult';
 
 export interface ResponseCachePluginOptions {
   /** The frontend whose endpoint this is: part of every key. */
@@ -50,7 +51,8 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
                 ['cache-control', cached.remainingSeconds > 0 ? `max-age=${cached.remainingSeconds}, public` : 'no-store'],
               ]),
             },
-            body: { kind: 'single', singleResult: { data: cached.data } },
+            // The stored bytes, written as they are unless a later plugin reads the data (storedResult.ts).
+            body: { kind: 'single', singleResult: storedResult(cached.dataJson) },
           };
         },
 
@@ -61,7 +63,7 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
           const policy = rc.operation && rc.document ? documentCachePolicy(rc.schema, rc.document) : null;
           const { session } = rc.contextValue;
           if (!policy || policy.scope === 'PRIVATE' || session.staleIfError.length > 0 || session.stats.stale > 0) return;
-          responses.save(key, body.singleResult.data, session.dependencies, session.startedAt, policy.maxAge);
+          responses.save(key, JSON.stringify(body.singleResult.data), session.dependencies, session.startedAt, policy.maxAge);
         },
       };
     },
