@@ -12,9 +12,9 @@ import { CacheSession } from '../cache/cacheSession';
 import { CallLog } from '../diagnostics/callLog';
 import type { Frontend } from '../config';
 import { BatchScheduler } from '../domain/batchScheduler';
-import { createCommands } from '../domain/commands';
+import { createCommands, type Commands } from '../domain/commands';
 import { KeyBudget } from '../domain/keyBudget';
-import { createLoaders } from '../domain/loaders';
+import { createLoaders, type Loaders } from '../domain/loaders';
 import { localeFromAcceptLanguage } from '../domain/locale';
 import type { Viewer } from '../domain/viewer';
 import type { Downstream } from '../downstream';
@@ -63,13 +63,21 @@ export function contextFactory(options: ContextOptions): CreateContext {
     const calls = diagnostics ? (record.calls = new CallLog(record.startedAt)) : null;
     const scheduler = new BatchScheduler(calls);
     const session = new CacheSession(cache, record, scheduler, tracing, calls);
+    // Loaders and commands are made on first use: a request answered before execution (a
+    // response-cache hit, a refusal) never needs them.
+    let loaders: Loaders | undefined;
+    let commands: Commands | undefined;
     return {
       frontend,
       requestId,
       locale: localeFromAcceptLanguage(acceptLanguage),
       viewer,
-      loaders: createLoaders(downstream, record, session, scheduler, new KeyBudget(maxDownstreamKeys)),
-      commands: createCommands(downstream, cache, record),
+      get loaders() {
+        return (loaders ??= createLoaders(downstream, record, session, scheduler, new KeyBudget(maxDownstreamKeys)));
+      },
+      get commands() {
+        return (commands ??= createCommands(downstream, cache, record));
+      },
       maxPageSize,
       session,
       record,
