@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { BenchOptions } from './args';
 import type { MachineInfo } from './machine';
 import { describeMachine } from './machine';
+import { f, mark } from './format';
 import type { RunRecord } from './measure';
 import { RSS_LIMIT_MB, type SoakResult } from './memory';
 import type { OperationSpec } from './operations';
@@ -79,9 +80,6 @@ export function operationResult(op: OperationSpec, latencyMs: number): Operation
     runs: {},
   };
 }
-
-const f = (n: number | undefined, digits = 1): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits));
-const mark = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
 
 function allRuns(results: Pick<BenchResults, 'operations' | 'soaks' | 'protections'>): RunRecord[] {
   const runs: RunRecord[] = [];

@@ -31,10 +31,11 @@ import { measureGatewayRun, measureReferenceRun, progressLine } from './measure'
 import { soak, type SoakResult } from './memory';
 import { measureOverload, OVERLOAD_FACTOR, type OverloadResult } from './overload';
 import { loadOperations, type OperationSpec } from './operations';
-import { measureProtections, PROTECTIONS_ENV, PROTECTIONS_OPERATIONS, protectionsPlan, type ProtectionsResult } from './protections';
+import { measureProtections, PROTECTIONS_ENV, PROTECTIONS_OPERATIONS, type ProtectionsResult } from './protections';
 import { startBareServer, startDemo, startGateway, stopAll, stopProcess, type DemoProcess, type GatewayProcess, type Scenario } from './processes';
 import { evaluateTargets, markdown, operationResult, tables, updateReadme, writeOutputs, type BenchResults, type OperationResult } from './report';
 import { coldRotation, exampleRotation, exampleToken, mixedRotation, prepareColdInputs, type ColdInputs } from './rotation';
+import { sideBySidePlan, type SideBySidePlan } from './sideBySide';
 import { problemOf, send, warmUp } from './warmup';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -155,17 +156,20 @@ async function overloadPhase(ctx: Context): Promise<void> {
   });
 }
 
+/** Announces a side-by-side scenario (sideBySide.ts); false, saying so, when none of its operations is benchmarked. */
+function announce(scenario: string, names: readonly string[], plan: SideBySidePlan, sides: string): boolean {
+  if (plan.operations.length === 0) {
+    phase(`${scenario}: skipped (none of ${names.join(', ')} is benchmarked)`);
+    return false;
+  }
+  phase(`${scenario}: warm gateways, ${sides}; ${plan.pairs} interleaved off/on pairs of ${plan.durationS} s per operation (${plan.operations.map((op) => op.name).join(', ')})`);
+  return true;
+}
+
 /** Per operation, interleaved runs on a warm gateway with every protection off and one with them on. */
 async function protectionsPhase(ctx: Context): Promise<void> {
-  const plan = protectionsPlan(ctx.ops, ctx.options);
-  if (plan.operations.length === 0) {
-    phase(`protections: skipped (none of ${PROTECTIONS_OPERATIONS.join(', ')} is benchmarked)`);
-    return;
-  }
-  phase(
-    `protections: warm gateways, every protection off vs the production defaults with budgets charged; ` +
-      `${plan.pairs} interleaved off/on pairs of ${plan.durationS} s per operation (${plan.operations.map((op) => op.name).join(', ')})`,
-  );
+  const plan = sideBySidePlan(ctx.ops, ctx.options, PROTECTIONS_OPERATIONS);
+  if (!announce('protections', PROTECTIONS_OPERATIONS, plan, 'every protection off vs the production defaults with budgets charged')) return;
   await withGateway(
     ctx,
     'protections-off',
