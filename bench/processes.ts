@@ -181,12 +181,13 @@ export async function startDemo(root: string, latencyMs: number): Promise<DemoPr
   return { proc, urls };
 }
 
-export type Scenario = 'cold' | 'warm' | 'cached' | 'overload' | 'protections-off' | 'protections-on';
+export type Scenario = 'cold' | 'warm' | 'cached' | 'overload' | 'protections-off' | 'protections-on' | 'tracing-off' | 'tracing-on' | 'tracing-profiled';
 
 /**
  * Cache switches per scenario: cold = nothing cached, warm = entity cache, cached = entity + response
  * cache; overload = the cold gateway (its shedding bound is given by the caller; overload.ts says why cold);
- * protections-off/-on = the warm gateway (its protection settings are given by the caller, protections.ts).
+ * protections-off/-on = the warm gateway (its protection settings are given by the caller, protections.ts);
+ * tracing-off/-on/-profiled = the warm gateway (its tracing settings and node flags are given by the caller, tracing.ts).
  */
 export const SCENARIO_ENV: Record<Scenario, { ENTITY_CACHE: string; RESPONSE_CACHE: string }> = {
   cold: { ENTITY_CACHE: 'false', RESPONSE_CACHE: 'false' },
@@ -195,6 +196,9 @@ export const SCENARIO_ENV: Record<Scenario, { ENTITY_CACHE: string; RESPONSE_CAC
   overload: { ENTITY_CACHE: 'false', RESPONSE_CACHE: 'false' },
   'protections-off': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
   'protections-on': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
+  'tracing-off': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
+  'tracing-on': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
+  'tracing-profiled': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
 };
 
 export interface GatewayProcess {
@@ -208,7 +212,7 @@ export const GATEWAY_HEAP_MB = process.env.GATEWAY_HEAP_MB || '192';
 
 /**
  * `extraEnv`: settings of this scenario only (e.g. the overload run's SHED_MAX_IN_FLIGHT, the protections' bounds);
- * `nodeFlags`: node's own flags before the script, after the heap budget (e.g. --cpu-prof).
+ * `nodeFlags`: node's own flags before the script, after the heap budget (e.g. the tracing scenario's --cpu-prof).
  */
 export async function startGateway(
   root: string,

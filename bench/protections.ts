@@ -13,7 +13,7 @@
  * runs on the other, and only one answers with RateLimit headers.
  *
  * The comparison itself (priming, interleaved pairs with the order flipped,
- * medians, why) is sideBySide.ts's.
+ * medians, why) is sideBySide.ts's, shared with the tracing scenario.
  *
  * Why these requests see few of the protections: they are the contract
  * operations sent as full text, so in every mode they are trusted documents,

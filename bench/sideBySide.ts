@@ -1,8 +1,9 @@
 /**
  * Two warm gateways side by side, "off" and "on", against the same demo
  * services: what one setting costs a warm request, measured as the on ÷ off
- * ratio of their throughput in the same run. A scenario (protections.ts)
- * is this comparison with its own settings, checks and targets.
+ * ratio of their throughput in the same run. The protections scenario
+ * (protections.ts) and the tracing scenario (tracing.ts) are both this
+ * comparison with their own settings, checks and targets.
  *
  * Why interleaved, and medians: on a shared 2-core machine one run's req/s
  * moves by 5–10 % with whatever else runs (another engineer's tests, where
