@@ -10,9 +10,11 @@
  * taken during them.
  *
  * Each sample lasts until the next one (as DevTools counts it). A sample is
- * "in" the watched code when its own function is (self), or when any frame
- * of its stack is (on the stack: everything the watched code called, e.g.
- * JSON serialisation by an exporter, counts as its cost).
+ * "in" the watched code when its own function is (self time: the watched
+ * code's own work), and "under" it when any frame of its stack is (on the
+ * stack: an upper bound, since it also counts whatever the watched code
+ * calls, including work it merely wraps, such as a request run inside a
+ * span).
  */
 
 export interface CallFrame {
@@ -57,9 +59,11 @@ export interface ProfileShare {
   busyMs: number;
   /** Time in the watched code's own functions. */
   selfMs: number;
-  /** Time with a watched function anywhere on the stack. */
+  /** Time with a watched function anywhere on the stack (an upper bound: what it calls counts too). */
   stackMs: number;
-  /** stackMs ÷ busyMs. */
+  /** Samples with a watched function anywhere on the stack. */
+  stackSamples: number;
+  /** selfMs ÷ busyMs. */
   shareOfBusy: number;
   /** The watched functions that were sampled, most time first (at most 10). */
   functions: WatchedFunction[];
@@ -92,6 +96,7 @@ export function profileShare(profile: CpuProfile, watched: (url: string) => bool
   let idle = 0;
   let self = 0;
   let stack = 0;
+  let stackSamples = 0;
   let t = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i] ?? 0;
@@ -105,7 +110,10 @@ export function profileShare(profile: CpuProfile, watched: (url: string) => bool
       self += lasts;
       selfById.set(id, (selfById.get(id) ?? 0) + lasts);
     }
-    if (stackWatched(id)) stack += lasts;
+    if (stackWatched(id)) {
+      stack += lasts;
+      stackSamples++;
+    }
   }
   const functions = [...selfById]
     .map(([id, us]) => {
@@ -115,5 +123,5 @@ export function profileShare(profile: CpuProfile, watched: (url: string) => bool
     .sort((a, b) => b.selfMs - a.selfMs)
     .slice(0, 10);
   const busy = sampled - idle;
-  return { samples, sampledMs: sampled / 1000, idleMs: idle / 1000, busyMs: busy / 1000, selfMs: self / 1000, stackMs: stack / 1000, shareOfBusy: busy > 0 ? stack / busy : NaN, functions };
+  return { samples, sampledMs: sampled / 1000, idleMs: idle / 1000, busyMs: busy / 1000, selfMs: self / 1000, stackMs: stack / 1000, stackSamples, shareOfBusy: busy > 0 ? self / busy : NaN, functions };
 }
