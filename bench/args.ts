@@ -19,7 +19,7 @@ export interface BenchOptions {
   out: string;
   /** Only these operations (all six queries when null). */
   only: string[] | null;
-  /** Off/on pairs per operation in the protections scenario (protections.ts). */
+  /** Off/on pairs per operation in the protections and tracing scenarios (protections.ts, tracing.ts). */
   pairs: number;
   /** Smoke run: `--duration 2 --soak 10 --pairs 2`; never rewrites bench/README.md. */
   quick: boolean;
@@ -33,7 +33,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --out DIR           where <timestamp>.json and latest.md go (default bench/results)
   --only A,B          only these operations (WebProductPage, WebCategoryListing, WebAccountOrders,
                       MobileHome, MobileProduct, MobileSearch)
-  --pairs N           off/on pairs per operation in the protections scenario (default 3)
+  --pairs N           off/on pairs per operation in the protections and tracing scenarios (default 3)
   --quick             smoke run: --duration 2 --soak 10 --pairs 2 (explicit flags still win); README untouched`;
 
 export class UsageError extends Error {}

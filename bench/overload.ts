@@ -31,6 +31,7 @@
  */
 import { request } from 'undici';
 import { DEFAULT_SHEDDING } from '../src/config';
+import { f, mark } from './format';
 import type { Rotation } from './load';
 import { measureGatewayRun, type RunRecord } from './measure';
 import type { GatewayProcess } from './processes';
@@ -98,9 +99,6 @@ async function recovery(url: string): Promise<number | null> {
   }
   return null;
 }
-
-const f = (n: number | undefined | null, digits = 1): string => (n === undefined || n === null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
-const mark = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
 
 /** Responses that are neither 2xx nor 503, and requests with no response at all. */
 function breakages(r: RunRecord): { otherNon2xx: number; transport: number } {

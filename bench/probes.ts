@@ -14,6 +14,8 @@ import { request } from 'undici';
 export interface MetricsSnapshot {
   /** GraphQL requests the gateway finished (all frontends and statuses). */
   requests: number;
+  /** The same by operation label (a trusted operation's name, else "other"). */
+  requestsByOperation: Record<string, number>;
   /** Downstream calls the gateway counted itself. */
   downstreamCalls: number;
   /** Downstream calls made on behalf of requests (gateway_request_downstream_calls_total): background refreshes excluded. */
@@ -35,7 +37,7 @@ async function text(url: string, method: 'GET' | 'DELETE' = 'GET'): Promise<stri
 
 /** Parses the Prometheus text of the gateway's /metrics into the sums the bench needs. */
 export function parseMetrics(body: string): MetricsSnapshot {
-  const snap: MetricsSnapshot = { requests: 0, downstreamCalls: 0, requestDownstreamCalls: 0, redisReads: 0, redisWrites: 0, redisErrors: 0, cacheLookups: {}, responseCache: {}, cpuSeconds: 0 };
+  const snap: MetricsSnapshot = { requests: 0, requestsByOperation: {}, downstreamCalls: 0, requestDownstreamCalls: 0, redisReads: 0, redisWrites: 0, redisErrors: 0, cacheLookups: {}, responseCache: {}, cpuSeconds: 0 };
   for (const line of body.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
     const space = line.lastIndexOf(' ');
@@ -47,6 +49,7 @@ export function parseMetrics(body: string): MetricsSnapshot {
     switch (name) {
       case 'gateway_requests_total':
         snap.requests += value;
+        snap.requestsByOperation[label('operation')] = (snap.requestsByOperation[label('operation')] ?? 0) + value;
         break;
       case 'gateway_downstream_calls_total':
         snap.downstreamCalls += value;
@@ -89,6 +92,7 @@ function diffRecord(a: Record<string, number>, b: Record<string, number>): Recor
 export function diffMetrics(before: MetricsSnapshot, after: MetricsSnapshot): MetricsSnapshot {
   return {
     requests: after.requests - before.requests,
+    requestsByOperation: diffRecord(before.requestsByOperation, after.requestsByOperation),
     downstreamCalls: after.downstreamCalls - before.downstreamCalls,
     requestDownstreamCalls: after.requestDownstreamCalls - before.requestDownstreamCalls,
     redisReads: after.redisReads - before.redisReads,

@@ -181,12 +181,13 @@ export async function startDemo(root: string, latencyMs: number): Promise<DemoPr
   return { proc, urls };
 }
 
-export type Scenario = 'cold' | 'warm' | 'cached' | 'overload' | 'protections-off' | 'protections-on';
+export type Scenario = 'cold' | 'warm' | 'cached' | 'overload' | 'protections-off' | 'protections-on' | 'tracing-off' | 'tracing-on' | 'tracing-profiled';
 
 /**
  * Cache switches per scenario: cold = nothing cached, warm = entity cache, cached = entity + response
  * cache; overload = the cold gateway (its shedding bound is given by the caller; overload.ts says why cold);
- * protections-off/-on = the warm gateway (its protection settings are given by the caller, protections.ts).
+ * protections-off/-on = the warm gateway (its protection settings are given by the caller, protections.ts);
+ * tracing-off/-on/-profiled = the warm gateway (its tracing settings and node flags are given by the caller, tracing.ts).
  */
 export const SCENARIO_ENV: Record<Scenario, { ENTITY_CACHE: string; RESPONSE_CACHE: string }> = {
   cold: { ENTITY_CACHE: 'false', RESPONSE_CACHE: 'false' },
@@ -195,6 +196,9 @@ export const SCENARIO_ENV: Record<Scenario, { ENTITY_CACHE: string; RESPONSE_CAC
   overload: { ENTITY_CACHE: 'false', RESPONSE_CACHE: 'false' },
   'protections-off': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
   'protections-on': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
+  'tracing-off': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
+  'tracing-on': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
+  'tracing-profiled': { ENTITY_CACHE: 'true', RESPONSE_CACHE: 'false' },
 };
 
 export interface GatewayProcess {
@@ -206,8 +210,18 @@ export interface GatewayProcess {
 /** The V8 old-space budget of the gateway, in MB: the default of `npm start`, or GATEWAY_HEAP_MB. */
 export const GATEWAY_HEAP_MB = process.env.GATEWAY_HEAP_MB || '192';
 
-/** `extraEnv`: settings of this scenario only (e.g. the overload run's SHED_MAX_IN_FLIGHT, the protections' bounds). */
-export async function startGateway(root: string, scenario: Scenario, services: ServiceUrls, cachePrefix: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
+/**
+ * `extraEnv`: settings of this scenario only (e.g. the overload run's SHED_MAX_IN_FLIGHT, the protections' bounds);
+ * `nodeFlags`: node's own flags before the script, after the heap budget (e.g. the tracing scenario's --cpu-prof).
+ */
+export async function startGateway(
+  root: string,
+  scenario: Scenario,
+  services: ServiceUrls,
+  cachePrefix: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+  nodeFlags: readonly string[] = [],
+): Promise<GatewayProcess> {
   const script = compiled(root, 'src/main.js');
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -222,6 +236,11 @@ export async function startGateway(root: string, scenario: Scenario, services: S
     ACCOUNTS_URL: services.accounts,
     ORDERS_URL: services.orders,
     RECOMMENDATIONS_URL: services.recommendations,
+    // The bench stops a gateway once its runs are over, with nothing routed to it: the production delay
+    // for the load balancer (5 s) would only hold every stop until stopProcess's SIGKILL, and a killed
+    // gateway never finishes its shutdown (a traced one would never flush its last spans, a profiled
+    // one never write its profile).
+    SHUTDOWN_DELAY_MS: '0',
     ...SCENARIO_ENV[scenario],
     ...extraEnv,
   };
@@ -230,7 +249,7 @@ export async function startGateway(root: string, scenario: Scenario, services: S
     env.CACHE_PREFIX = `${cachePrefix}${scenario}:`;
   }
   // Started exactly as `npm start` starts it: with the same heap budget (package.json, GATEWAY_HEAP_MB).
-  const proc = spawnNode(`gateway (${scenario})`, script, [], env, false, [`--max-old-space-size=${GATEWAY_HEAP_MB}`]);
+  const proc = spawnNode(`gateway (${scenario})`, script, [], env, false, [`--max-old-space-size=${GATEWAY_HEAP_MB}`, ...nodeFlags]);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/healthz`, proc);
   return { proc, url, scenario };

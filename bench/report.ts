@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import type { BenchOptions } from './args';
 import type { MachineInfo } from './machine';
 import { describeMachine } from './machine';
+import { f, mark } from './format';
 import type { RunRecord } from './measure';
 import { RSS_LIMIT_MB, type SoakResult } from './memory';
 import type { OperationSpec } from './operations';
 import { overloadTable, overloadTargets, type OverloadResult } from './overload';
 import { protectionsTable, protectionsTargets, type ProtectionsResult } from './protections';
+import { tracingTable, tracingTargets, type TracingResult } from './tracing';
 
 export interface OperationResult {
   name: string;
@@ -60,6 +62,8 @@ export interface BenchResults {
   overload: OverloadResult | null;
   /** The protections scenario (protections.ts); null when none of its operations was benchmarked. */
   protections: ProtectionsResult | null;
+  /** The tracing scenario (tracing.ts); null when none of its operations was benchmarked. */
+  tracing: TracingResult | null;
   targets: Target[];
 }
 
@@ -80,18 +84,17 @@ export function operationResult(op: OperationSpec, latencyMs: number): Operation
   };
 }
 
-const f = (n: number | undefined, digits = 1): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits));
-const mark = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
-
-function allRuns(results: Pick<BenchResults, 'operations' | 'soaks' | 'protections'>): RunRecord[] {
+function allRuns(results: Pick<BenchResults, 'operations' | 'soaks' | 'protections' | 'tracing'>): RunRecord[] {
   const runs: RunRecord[] = [];
   for (const op of results.operations) for (const run of Object.values(op.runs)) if (run) runs.push(run);
   for (const s of results.soaks) runs.push(...s.runs);
   for (const c of results.protections?.operations ?? []) runs.push(...c.runs.off, ...c.runs.on);
+  for (const c of results.tracing?.operations ?? []) runs.push(...c.runs.off, ...c.runs.on);
+  runs.push(...(results.tracing?.profile.runs ?? []));
   return runs;
 }
 
-export function evaluateTargets(results: Pick<BenchResults, 'operations' | 'soaks' | 'overload' | 'protections'>): Target[] {
+export function evaluateTargets(results: Pick<BenchResults, 'operations' | 'soaks' | 'overload' | 'protections' | 'tracing'>): Target[] {
   const targets: Target[] = [];
   for (const op of results.operations) {
     const latency = op.runs.coldLatency;
@@ -145,6 +148,7 @@ export function evaluateTargets(results: Pick<BenchResults, 'operations' | 'soak
   }
   if (results.overload) targets.push(...overloadTargets(results.overload));
   if (results.protections) targets.push(...protectionsTargets(results.protections));
+  if (results.tracing) targets.push(...tracingTargets(results.tracing));
   const runs = allRuns(results);
   const sum = (pick: (r: RunRecord) => number) => runs.reduce((s, r) => s + pick(r), 0);
   const non2xx = sum((r) => r.load.non2xx);
@@ -218,6 +222,7 @@ export function tables(results: BenchResults): string {
   }
   if (results.overload) lines.push('', overloadTable(results.overload));
   if (results.protections) lines.push('', protectionsTable(results.protections));
+  if (results.tracing) lines.push('', tracingTable(results.tracing));
   return `${lines.join('\n')}\n`;
 }
 

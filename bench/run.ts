@@ -12,7 +12,10 @@
  *    at saturation and at 4× that load, and a default-bounds gateway at 4×;
  * 6. protections (protections.ts): two warm gateways, every protection off and
  *    the production defaults with budgets charged, runs interleaved off/on;
- * 7. report: JSON with every number, markdown table, PASS/FAIL target lines.
+ * 7. tracing (tracing.ts): two warm gateways, tracing off and on (every request
+ *    sampled, exported to the bench's span sink), runs interleaved off/on; then
+ *    a tracing-off gateway under the CPU profiler;
+ * 8. report: JSON with every number, markdown table, PASS/FAIL target lines.
  *
  * Why one gateway per scenario: the cache switches are start-up settings,
  * and each scenario must start from an empty cache. Why it always exits 0
@@ -25,55 +28,20 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { projectRoot } from '../src/config';
 import { parseArgs, USAGE, UsageError, type BenchOptions } from './args';
+import { log, phase, warn, withGateway, type Context } from './context';
 import { stopActiveLoads, type Rotation } from './load';
 import { describeMachine, machineInfo } from './machine';
 import { measureGatewayRun, measureReferenceRun, progressLine } from './measure';
-import { soak, type SoakResult } from './memory';
-import { measureOverload, OVERLOAD_FACTOR, type OverloadResult } from './overload';
+import { soak } from './memory';
+import { measureOverload, OVERLOAD_FACTOR } from './overload';
 import { loadOperations, type OperationSpec } from './operations';
-import { measureProtections, PROTECTIONS_ENV, PROTECTIONS_OPERATIONS, protectionsPlan, type ProtectionsResult } from './protections';
-import { startBareServer, startDemo, startGateway, stopAll, stopProcess, type DemoProcess, type GatewayProcess, type Scenario } from './processes';
+import { measureProtections, PROTECTIONS_ENV, PROTECTIONS_OPERATIONS } from './protections';
+import { startBareServer, startDemo, stopAll, stopProcess, type GatewayProcess, type Scenario } from './processes';
 import { evaluateTargets, markdown, operationResult, tables, updateReadme, writeOutputs, type BenchResults, type OperationResult } from './report';
-import { coldRotation, exampleRotation, exampleToken, mixedRotation, prepareColdInputs, type ColdInputs } from './rotation';
+import { coldRotation, exampleRotation, exampleToken, mixedRotation, prepareColdInputs } from './rotation';
+import { sideBySidePlan, type SideBySidePlan } from './sideBySide';
+import { measureTracing, TRACING_OPERATIONS } from './tracing';
 import { problemOf, send, warmUp } from './warmup';
-
-const log = (line: string) => process.stdout.write(`${line}\n`);
-const stamp = () => new Date().toISOString().slice(11, 19);
-const phase = (text: string) => log(`\n[${stamp()}] ${text}`);
-
-interface Context {
-  root: string;
-  options: BenchOptions;
-  ops: OperationSpec[];
-  demo: DemoProcess;
-  inputs: ColdInputs;
-  token: string;
-  cachePrefix: string;
-  results: Map<string, OperationResult>;
-  coldRotations: Map<string, Rotation>;
-  soaks: SoakResult[];
-  overload: OverloadResult | null;
-  protections: ProtectionsResult | null;
-  tmp: string;
-}
-
-async function withGateway(ctx: Context, scenario: Scenario, body: (gw: GatewayProcess) => Promise<void>, extraEnv: NodeJS.ProcessEnv = {}): Promise<void> {
-  const gw = await startGateway(ctx.root, scenario, ctx.demo.urls, ctx.cachePrefix, extraEnv);
-  log(`  gateway pid ${gw.proc.pid} at ${gw.url} (${scenario})`);
-  try {
-    await body(gw);
-  } catch (error) {
-    // A gateway that died mid-run shows up as a failed scrape; say why it died.
-    if (gw.proc.exited()) throw new Error(`${error instanceof Error ? error.message : String(error)}\n${gw.proc.name} exited (code ${gw.proc.child.exitCode}, signal ${gw.proc.child.signalCode}):\n${gw.proc.output()}`);
-    throw error;
-  } finally {
-    await stopProcess(gw.proc);
-  }
-}
-
-function warn(problem: string | null, what: string): void {
-  if (problem) log(`  ! ${what}: ${problem}`);
-}
 
 async function coldPhase(ctx: Context): Promise<void> {
   const { options, demo } = ctx;
@@ -155,17 +123,20 @@ async function overloadPhase(ctx: Context): Promise<void> {
   });
 }
 
+/** Announces a side-by-side scenario (sideBySide.ts); false, saying so, when none of its operations is benchmarked. */
+function announce(scenario: string, names: readonly string[], plan: SideBySidePlan, sides: string): boolean {
+  if (plan.operations.length === 0) {
+    phase(`${scenario}: skipped (none of ${names.join(', ')} is benchmarked)`);
+    return false;
+  }
+  phase(`${scenario}: warm gateways, ${sides}; ${plan.pairs} interleaved off/on pairs of ${plan.durationS} s per operation (${plan.operations.map((op) => op.name).join(', ')})`);
+  return true;
+}
+
 /** Per operation, interleaved runs on a warm gateway with every protection off and one with them on. */
 async function protectionsPhase(ctx: Context): Promise<void> {
-  const plan = protectionsPlan(ctx.ops, ctx.options);
-  if (plan.operations.length === 0) {
-    phase(`protections: skipped (none of ${PROTECTIONS_OPERATIONS.join(', ')} is benchmarked)`);
-    return;
-  }
-  phase(
-    `protections: warm gateways, every protection off vs the production defaults with budgets charged; ` +
-      `${plan.pairs} interleaved off/on pairs of ${plan.durationS} s per operation (${plan.operations.map((op) => op.name).join(', ')})`,
-  );
+  const plan = sideBySidePlan(ctx.ops, ctx.options, PROTECTIONS_OPERATIONS);
+  if (!announce('protections', PROTECTIONS_OPERATIONS, plan, 'every protection off vs the production defaults with budgets charged')) return;
   await withGateway(
     ctx,
     'protections-off',
@@ -180,6 +151,14 @@ async function protectionsPhase(ctx: Context): Promise<void> {
       ),
     PROTECTIONS_ENV.off,
   );
+}
+
+/** Per operation, interleaved runs on a warm gateway with tracing off and one with every request traced; then a profiled tracing-off gateway. */
+async function tracingPhase(ctx: Context): Promise<void> {
+  const plan = sideBySidePlan(ctx.ops, ctx.options, TRACING_OPERATIONS);
+  if (!announce('tracing', TRACING_OPERATIONS, plan, "no OTLP endpoint vs every request traced and exported to the bench's span sink")) return;
+  const launch = (scenario: Scenario, env: NodeJS.ProcessEnv, body: (gw: GatewayProcess) => Promise<void>, nodeFlags?: readonly string[]) => withGateway(ctx, scenario, body, env, nodeFlags);
+  ctx.tracing = await measureTracing(launch, ctx.root, ctx.demo.urls.catalog, plan, (op) => exampleRotation(op, ctx.token), log, ctx.tmp);
 }
 
 async function main(): Promise<void> {
@@ -231,6 +210,7 @@ async function main(): Promise<void> {
       soaks: [],
       overload: null,
       protections: null,
+      tracing: null,
       tmp,
     };
 
@@ -239,6 +219,7 @@ async function main(): Promise<void> {
     await cachedPhase(ctx, 'cached');
     await overloadPhase(ctx);
     await protectionsPhase(ctx);
+    await tracingPhase(ctx);
     await stopProcess(demo.proc);
 
     const finishedAt = new Date();
@@ -247,6 +228,7 @@ async function main(): Promise<void> {
       soaks: ctx.soaks,
       overload: ctx.overload,
       protections: ctx.protections,
+      tracing: ctx.tracing,
     };
     const results: BenchResults = {
       startedAt: startedAt.toISOString(),
