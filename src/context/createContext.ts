@@ -13,6 +13,7 @@ import type { Frontend } from '../config';
 import { BatchScheduler } from '../domain/batchScheduler';
 import { createCommands } from '../domain/commands';
 import { KeyBudget } from '../domain/keyBudget';
+import type { LiveFeeds, LivePublisher } from '../domain/live';
 import { createLoaders } from '../domain/loaders';
 import { localeFromAcceptLanguage } from '../domain/locale';
 import type { Viewer } from '../domain/viewer';
@@ -32,6 +33,8 @@ export interface ContextOptions {
   maxDownstreamKeys: number;
   /** The gateway's tracing, null when off: the session's batch spans. */
   tracing?: Tracing | null;
+  /** Live updates (src/subscriptions): what subscriptions listen to, and whom writes tell. */
+  live: LiveFeeds & LivePublisher;
 }
 
 /** What a request brings that its context is made from (plain values: the context knows nothing of HTTP). */
@@ -53,18 +56,41 @@ export function clientKey(viewer: Viewer | null, clientAddress: string): string 
 
 /** Verifies the bearer token (a bad one rejects with UNAUTHENTICATED) and builds the context. */
 export function contextFactory(options: ContextOptions): CreateContext {
-  const { frontend, authenticate, downstream, cache, maxPageSize, maxDownstreamKeys, tracing = null } = options;
+  const build = contextBuilder(options);
   return async ({ requestId, authorization, acceptLanguage, clientAddress, record }) => {
-    const viewer = await authenticate(authorization);
+    const viewer = await options.authenticate(authorization);
+    return build({ requestId, viewer, locale: localeFromAcceptLanguage(acceptLanguage), clientAddress, record });
+  };
+}
+
+/** Who is asking, already known (a subscription's connection verified the token once). */
+export interface KnownIdentity {
+  requestId: string;
+  viewer: Viewer | null;
+  locale: string;
+  clientAddress: string;
+  record: RequestRecord;
+}
+
+/**
+ * Builds a context for an identity already verified: a fresh data layer
+ * (scheduler, cache session, loaders, commands) each time. A subscription
+ * builds one per event (src/subscriptions/execution.ts), so no event sees
+ * another's memoised reads.
+ */
+export function contextBuilder(options: ContextOptions): (identity: KnownIdentity) => OperationContext {
+  const { frontend, downstream, cache, maxPageSize, maxDownstreamKeys, tracing = null, live } = options;
+  return ({ requestId, viewer, locale, clientAddress, record }) => {
     const scheduler = new BatchScheduler();
     const session = new CacheSession(cache, record, scheduler, tracing);
     return {
       frontend,
       requestId,
-      locale: localeFromAcceptLanguage(acceptLanguage),
+      locale,
       viewer,
       loaders: createLoaders(downstream, record, session, scheduler, new KeyBudget(maxDownstreamKeys)),
-      commands: createCommands(downstream, cache, record),
+      commands: createCommands(downstream, cache, record, live),
+      live,
       maxPageSize,
       session,
       record,

@@ -10,6 +10,7 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_RATE_LIMITS,
   DEFAULT_RESOURCES,
+  DEFAULT_SUBSCRIPTIONS,
   DEFAULT_TRACING,
   DEVELOPMENT_JWT_SECRET,
   defaultOperationsDir,
@@ -58,6 +59,7 @@ export function testConfig(services: ServiceUrls, overrides: Partial<GatewayConf
     requestTimeoutMs: 10_000,
     metricsPort: null,
     shutdown: { delayMs: 0, timeoutMs: 5000 },
+    subscriptions: { ...DEFAULT_SUBSCRIPTIONS },
     ...overrides,
   };
 }
