@@ -18,7 +18,7 @@ import { EntityCache } from './cache/entityCache';
 import { TieredKeyValueStore } from './cache/keyValueStore';
 import { RedisTier } from './cache/redisTier';
 import { ResponseCache } from './cache/responseCache';
-import { FRONTENDS, projectRoot, type Frontend, type GatewayConfig } from './config';
+import { appDocumentsDir, FRONTENDS, projectRoot, type Frontend, type GatewayConfig } from './config';
 import { authenticatorOf, createTokenVerifier } from './context/auth';
 import { contextBuilder, contextFactory, type ContextOptions } from './context/createContext';
 import { developmentToken } from './context/developmentToken';
@@ -185,7 +185,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     const trusted = TrustedDocuments.load(frontend, schema, {
       projectRoot: projectRoot(),
       trustedDocumentsDir: config.trustedDocuments.dir,
-      sources: operations.map((op) => ({ path: `${config.operationsDir}/${frontend}/${op.name}.graphql`, text: op.document })),
+      // As written, too: the contract's operations and the apps' own documents (their subscriptions).
+      sources: [
+        ...operations.map((op) => ({ path: `${config.operationsDir}/${frontend}/${op.name}.graphql`, text: op.document })),
+        ...loadContractOperations(appDocumentsDir(), frontend).map((d) => ({ path: `documents/${frontend}/${d.name}.graphql`, text: d.document })),
+      ],
     });
     trustedCounts[frontend] = trusted.size;
     const contextOptions: ContextOptions = {

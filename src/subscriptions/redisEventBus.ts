@@ -4,7 +4,8 @@
  * subscriber mode can run nothing else).
  *
  * Why fail fast: a subscription asked for while the subscriber connection is
- * down is refused at once (the client is told, and retries), rather than
+ * down (after it was up once; a gateway just started waits up to 3 s for
+ * its first connection) is refused at once (the client is told, and retries), rather than
  * promised events that cannot arrive; a publish while Redis is down fails
  * at once too (no offline queue), and the caller logs it. When the
  * subscriber connection drops after it was up, messages published meanwhile
@@ -16,6 +17,9 @@
  */
 import Redis from 'ioredis';
 import type { ChannelListener, EventBus } from './eventBus';
+
+/** How long a subscription waits for the subscriber's first connection (a few connection attempts). */
+const FIRST_CONNECTION_WAIT_MS = 3000;
 
 export interface RedisEventBusOptions {
   url: string;
@@ -29,6 +33,7 @@ export class RedisEventBus implements EventBus {
   private readonly channels = new Map<string, { listeners: Set<ChannelListener>; subscribed: Promise<unknown> }>();
   private readonly lostListeners: (() => void)[] = [];
   private up = false;
+  private everConnected = false;
 
   constructor(options: RedisEventBusOptions) {
     const common = { connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000) };
@@ -43,6 +48,7 @@ export class RedisEventBus implements EventBus {
     });
     this.subscriber.on('ready', () => {
       this.up = true;
+      this.everConnected = true;
     });
     this.subscriber.on('close', () => {
       if (!this.up) return;
@@ -56,7 +62,9 @@ export class RedisEventBus implements EventBus {
   }
 
   async subscribe(channel: string, listener: ChannelListener): Promise<() => void> {
-    if (this.subscriber.status !== 'ready') throw new Error('the Redis subscriber connection is not up');
+    if (this.subscriber.status !== 'ready' && (this.everConnected || !(await this.firstConnection()))) {
+      throw new Error('the Redis subscriber connection is not up');
+    }
     let entry = this.channels.get(channel);
     if (!entry) {
       entry = { listeners: new Set(), subscribed: this.subscriber.subscribe(channel) };
@@ -76,6 +84,22 @@ export class RedisEventBus implements EventBus {
       throw error;
     }
     return unsubscribe;
+  }
+
+  /** A gateway just started may be asked before its subscriber is up: it waits for it, a while. */
+  private firstConnection(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const ready = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.subscriber.off('ready', ready);
+        resolve(false);
+      }, FIRST_CONNECTION_WAIT_MS);
+      timer.unref();
+      this.subscriber.once('ready', ready);
+    });
   }
 
   onFeedLost(listener: () => void): void {
