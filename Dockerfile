@@ -42,12 +42,14 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no
 COPY --from=build /app/dist/src ./dist/src
 # What the gateway reads at run time, next to package.json:
 #   operations/    the contract operations (playground, trusted as written)
+#   documents/     the apps' own documents, their subscriptions (trusted as written)
 #   clients/<frontend>/persisted-documents.json   the trusted-document manifests
 #   schema/        the SDL: schema/*.graphql plus one folder per frontend
 #                  (not schema/snapshots/ nor approved-changes.json: those are
 #                  the breaking-change check's, a development tool)
 #   src/http/playground/client.js   read from src/ even by dist/ (tsc does not copy .js)
 COPY operations ./operations
+COPY documents ./documents
 COPY clients/web/persisted-documents.json ./clients/web/
 COPY clients/mobile/persisted-documents.json ./clients/mobile/
 COPY schema/*.graphql ./schema/
