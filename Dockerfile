@@ -47,7 +47,7 @@ COPY --from=build /app/dist/src ./dist/src
 #   schema/        the SDL: schema/*.graphql plus one folder per frontend
 #                  (not schema/snapshots/ nor approved-changes.json: those are
 #                  the breaking-change check's, a development tool)
-#   src/http/playground/client.js   read from src/ even by dist/ (tsc does not copy .js)
+#   src/http/playground/client.js, subscriptions.js   read from src/ even by dist/ (tsc does not copy .js)
 COPY operations ./operations
 COPY documents ./documents
 COPY clients/web/persisted-documents.json ./clients/web/
@@ -56,6 +56,7 @@ COPY schema/*.graphql ./schema/
 COPY schema/web ./schema/web
 COPY schema/mobile ./schema/mobile
 COPY src/http/playground/client.js ./src/http/playground/
+COPY src/http/playground/subscriptions.js ./src/http/playground/
 # Everything above is owned by root and read-only to the process: the gateway
 # writes nothing to disk, and the pod runs with a read-only root filesystem.
 # Numeric (it is the base image's `node` user) so that Kubernetes can check

@@ -327,6 +327,7 @@ describe('the Dockerfile', () => {
       ...repoFiles.filter((f) => /^schema\/[^/]+\.graphql$/.test(f)),
       ...FRONTENDS.flatMap((f) => underRoot(`schema/${f}/`)),
       'src/http/playground/client.js',
+      'src/http/playground/subscriptions.js',
     ].sort();
     expect(runtime.length).toBeGreaterThan(15);
     // Each at its own path below /app, where projectRoot() finds it.

@@ -1,8 +1,9 @@
 /**
  * The playground's static assets, all served by the gateway itself (no CDN: the machine that runs it
  * may have no internet access, and the page's strict CSP forbids third-party origins anyway):
- * GraphiQL's UMD bundle + CSS and React/ReactDOM UMD production builds read from node_modules, the
- * browser script `client.js` next to this file, and a small stylesheet and favicon kept inline.
+ * GraphiQL's UMD bundle + CSS, React/ReactDOM UMD production builds and graphql-ws's browser build
+ * read from node_modules, the browser scripts `client.js` and `subscriptions.js` next to this file,
+ * and a small stylesheet and favicon kept inline.
  *
  * Each asset is read on first request and then kept in memory with its gzip form and ETag. URLs carry
  * a version (`?v=`), so the responses can be cached as immutable for a year.
@@ -106,6 +107,9 @@ const ASSETS: ReadonlyMap<string, AssetSource> = new Map<string, AssetSource>([
   ['react.production.min.js', { contentType: JS, load: fromPackage('react', 'umd/react.production.min.js') }],
   ['react-dom.production.min.js', { contentType: JS, load: fromPackage('react-dom', 'umd/react-dom.production.min.js') }],
   ['playground-client.js', { contentType: JS, load: async () => readClientScript() }],
+  // Subscriptions: graphql-ws's own browser build (global `graphqlWs`) and the script that uses it.
+  ['graphql-ws.min.js', { contentType: JS, load: fromPackage('graphql-ws', 'umd/graphql-ws.min.js') }],
+  ['playground-subscriptions.js', { contentType: JS, load: async () => readProjectScript('subscriptions.js') }],
   ['playground.css', { contentType: CSS, load: async () => Buffer.from(PAGE_CSS, 'utf8') }],
   ['favicon.svg', { contentType: 'image/svg+xml', load: async () => Buffer.from(FAVICON, 'utf8') }],
 ]);
@@ -120,9 +124,12 @@ function assetVersion(name: string): string {
       return packageVersion('react');
     case 'react-dom.production.min.js':
       return packageVersion('react-dom');
+    case 'graphql-ws.min.js':
+      return packageVersion('graphql-ws');
     case 'playground-client.js':
+    case 'playground-subscriptions.js':
       try {
-        return shortHash(readClientScript());
+        return shortHash(name === 'playground-client.js' ? readClientScript() : readProjectScript('subscriptions.js'));
       } catch {
         return '0'; // unreadable: the asset itself answers 500, as a missing package's does
       }
@@ -169,6 +176,14 @@ function clientScriptPath(): string {
 }
 
 let clientScript: Buffer | undefined;
+const projectScripts = new Map<string, Buffer>();
+
+/** Another browser script next to client.js (read as client.js is, from src/, and kept). */
+function readProjectScript(file: string): Buffer {
+  let script = projectScripts.get(file);
+  if (!script) projectScripts.set(file, (script = readFileSync(path.join(projectRoot(), 'src/http/playground', file))));
+  return script;
+}
 
 /**
  * Read once, synchronously (the page's `?v=` hash is computed while rendering), and kept: the version
