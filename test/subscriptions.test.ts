@@ -203,7 +203,7 @@ describe('what a connection may subscribe to', () => {
     const third = await firstAnswer(first, 'c', { query: STOCK, variables: { ids: ['p-0004'] } });
     expect(third).toMatchObject({
       type: 'error',
-      payload: [{ message: 'A connection may run at most 2 subscriptions at once; this would be its 3th.', extensions: { code: 'RESOURCE_LIMIT_EXCEEDED', rule: 'subscriptionsPerConnection', limit: 2, value: 3 } }],
+      payload: [{ message: 'A connection may run at most 2 subscriptions at once; it runs 2: complete one first.', extensions: { code: 'RESOURCE_LIMIT_EXCEEDED', rule: 'subscriptionsPerConnection', limit: 2, value: 3 } }],
     });
     const second = await RawClient.open(wsUrl(instance.url, 'web'));
     await second.init();

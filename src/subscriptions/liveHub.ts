@@ -48,8 +48,11 @@ export interface LiveHubOptions {
   onWatch: (products: readonly WatchedProduct[]) => void;
 }
 
+/** What a queue carries: a stock channel's changes, or a user channel's orders. */
+type LiveEvent = StockLevelChange | DownstreamOrder;
+
 interface LocalChannel {
-  queues: Set<EventQueue<never>>;
+  queues: Set<EventQueue<LiveEvent>>;
   /** Resolves with the bus's unsubscribe once messages flow. */
   ready: Promise<() => void>;
   product?: WatchedProduct;
@@ -65,7 +68,7 @@ export class LiveHub implements LiveFeeds, LivePublisher {
   private readonly channels = new Map<string, LocalChannel>();
   /** SKU → products whose `moved` message awaits a read. */
   private readonly moved = new Map<string, Set<string>>();
-  private readonly queues = new Set<EventQueue<never>>();
+  private readonly queues = new Set<EventQueue<LiveEvent>>();
   private refreshing = false;
 
   constructor(private readonly options: LiveHubOptions) {
@@ -124,9 +127,9 @@ export class LiveHub implements LiveFeeds, LivePublisher {
     for (const queue of [...this.queues]) void queue.return();
   }
 
-  private async open<T>(field: SubscriptionField, wanted: { name: string; product?: WatchedProduct; userId?: string }[]): Promise<AsyncIterable<T>> {
+  private async open<T extends LiveEvent>(field: SubscriptionField, wanted: { name: string; product?: WatchedProduct; userId?: string }[]): Promise<AsyncIterable<T>> {
     const joined: string[] = [];
-    const queue = new EventQueue<never>(
+    const queue = new EventQueue<LiveEvent>(
       this.options.queueEvents,
       () => this.options.onDrop(field),
       () => {
@@ -147,10 +150,11 @@ export class LiveHub implements LiveFeeds, LivePublisher {
       throw liveFeedUnavailable('The live feed is down, so this subscription cannot start: try again in a few seconds.');
     }
     this.queues.add(queue);
-    return queue as unknown as AsyncIterable<T>;
+    // A stock channel carries only stock changes, a user's channel only orders.
+    return queue as AsyncIterable<LiveEvent> as AsyncIterable<T>;
   }
 
-  private join(name: string, queue: EventQueue<never>, info: { product?: WatchedProduct; userId?: string }): Promise<unknown> {
+  private join(name: string, queue: EventQueue<LiveEvent>, info: { product?: WatchedProduct; userId?: string }): Promise<unknown> {
     let channel = this.channels.get(name);
     if (!channel) {
       const created: LocalChannel = { queues: new Set(), ready: this.options.bus.subscribe(name, (m) => this.receive(created, m)), recentOrders: [], ...info };
@@ -164,7 +168,7 @@ export class LiveHub implements LiveFeeds, LivePublisher {
     return channel.ready;
   }
 
-  private leave(name: string, queue: EventQueue<never>): void {
+  private leave(name: string, queue: EventQueue<LiveEvent>): void {
     const channel = this.channels.get(name);
     if (!channel || !channel.queues.delete(queue) || channel.queues.size > 0) return;
     this.channels.delete(name);
@@ -183,7 +187,7 @@ export class LiveHub implements LiveFeeds, LivePublisher {
     if (!message || message.order.userId !== channel.userId || channel.recentOrders.includes(message.order.id)) return;
     channel.recentOrders.push(message.order.id);
     if (channel.recentOrders.length > RECENT_ORDERS) channel.recentOrders.shift();
-    for (const queue of channel.queues) queue.push(message.order as never);
+    for (const queue of channel.queues) queue.push(message.order);
   }
 
   private deliverLevel(channel: LocalChannel, level: DownstreamStockLevel): void {
@@ -191,7 +195,7 @@ export class LiveHub implements LiveFeeds, LivePublisher {
     if (channel.lastLevel === key || !channel.product) return;
     channel.lastLevel = key;
     const change: StockLevelChange = { productId: channel.product.productId, level };
-    for (const queue of channel.queues) queue.push(change as never);
+    for (const queue of channel.queues) queue.push(change);
   }
 
   /** Reads moved products' levels once this turn's messages are in: one call for all of them. */

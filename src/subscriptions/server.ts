@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ExecutionArgs, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { handleProtocols, makeServer, type ExecutionResult, type SubscribePayload, type WebSocket as ProtocolSocket } from 'graphql-ws';
+import { handleProtocols, makeServer, type ExecutionResult, type FormattedExecutionResult, type SubscribePayload, type WebSocket as ProtocolSocket } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FRONTENDS, type Frontend, type OperationLimits, type SubscriptionOptions, type TrustedDocumentsMode } from '../config';
 import type { VerifyToken } from '../context/auth';
@@ -220,10 +220,12 @@ export class SubscriptionServer {
     const { frontend } = connection;
     const perConnection = connection.subscriptions.size;
     if (settings.maxPerConnection > 0 && perConnection >= settings.maxPerConnection) {
-      return [over('subscriptionsPerConnection', settings.maxPerConnection, perConnection + 1, `A connection may run at most ${settings.maxPerConnection} subscriptions at once; this would be its ${perConnection + 1}th.`)];
+      const message = `A connection may run at most ${settings.maxPerConnection} subscriptions at once; it runs ${perConnection}: complete one first.`;
+      return [resourceLimitExceeded('subscriptionsPerConnection', settings.maxPerConnection, perConnection + 1, message)];
     }
     if (settings.maxPerInstance > 0 && this.activeTotal >= settings.maxPerInstance) {
-      return [over('subscriptionsPerInstance', settings.maxPerInstance, this.activeTotal + 1, `This instance runs at most ${settings.maxPerInstance} subscriptions at once and is full: connect again (to another instance).`)];
+      const message = `This instance runs at most ${settings.maxPerInstance} subscriptions at once and is full: connect again (to another instance).`;
+      return [resourceLimitExceeded('subscriptionsPerInstance', settings.maxPerInstance, this.activeTotal + 1, message)];
     }
     const { schema, trusted } = frontends[frontend];
     const admitted = admitSubscription(
@@ -287,9 +289,11 @@ export class SubscriptionServer {
     return { requestId: `ws:${connection.id}:${requestId}`, viewer: connection.auth.viewer, locale: connection.locale, clientAddress: connection.clientAddress, record };
   }
 
-  private format(result: ExecutionResult): ExecutionResult | undefined {
+  /** A result with errors, masked as over HTTP; without, graphql-ws sends it as it is. */
+  private format(result: ExecutionResult): FormattedExecutionResult | undefined {
     if (!result.errors) return undefined;
-    return { ...result, errors: result.errors.map((e) => this.options.formatError(e.toJSON(), e)) as never };
+    const { errors, ...rest } = result;
+    return { ...rest, errors: errors.map((e) => this.options.formatError(e.toJSON(), e)) };
   }
 
   /** The first close of a socket wins: its code is what the client sees. */
@@ -302,8 +306,4 @@ export class SubscriptionServer {
 
 function newRecord(trustedDocument: string | undefined): RequestRecord {
   return { downstreamCalls: 0, operationName: null, ...(trustedDocument ? { trustedDocument } : {}) };
-}
-
-function over(rule: 'subscriptionsPerConnection' | 'subscriptionsPerInstance', limit: number, value: number, message: string): GraphQLError {
-  return resourceLimitExceeded(rule, limit, value, message);
 }

@@ -6,7 +6,8 @@
  * data layer of its own (src/subscriptions/execution.ts).
  */
 import { isProductId } from '../../contract/ids';
-import type { WatchedProduct } from '../../domain/live';
+import type { DownstreamOrder } from '../../contract/payloads';
+import type { StockLevelChange, WatchedProduct } from '../../domain/live';
 import { badUserInput, quote, signInRequired } from '../../errors/catalogue';
 import type { RequestContext } from '../../context/requestContext';
 import type { StockChangeResolvers, SubscriptionResolvers } from '../generated';
@@ -14,14 +15,16 @@ import type { StockChangeResolvers, SubscriptionResolvers } from '../generated';
 export const subscriptionResolvers: SubscriptionResolvers = {
   stockChanged: {
     subscribe: async (_root, { productIds }, ctx) => ctx.live.stockChanges(await watchedProducts(productIds, ctx)),
-    resolve: (change: unknown) => change as never,
+    // Each event is the field's value: a StockLevelChange.
+    resolve: (change: StockLevelChange) => change,
   },
   myOrderPlaced: {
     subscribe: async (_root, _args, ctx) => {
       if (!ctx.viewer) throw signInRequired('myOrderPlaced');
       return ctx.live.ordersPlaced(ctx.viewer.userId);
     },
-    resolve: (order: unknown) => order as never,
+    // Each event is the field's value: the order's payload.
+    resolve: (order: DownstreamOrder) => order,
   },
 };
 
