@@ -42,12 +42,14 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no
 COPY --from=build /app/dist/src ./dist/src
 # What the gateway reads at run time, next to package.json:
 #   operations/    the contract operations (playground, trusted as written)
+#   documents/     the apps' own documents, their subscriptions (trusted as written)
 #   clients/<frontend>/persisted-documents.json   the trusted-document manifests
 #   schema/        the SDL: schema/*.graphql plus one folder per frontend
 #                  (not schema/snapshots/ nor approved-changes.json: those are
 #                  the breaking-change check's, a development tool)
-#   src/http/playground/client.js, waterfall.js   read from src/ even by dist/ (tsc does not copy .js)
+#   src/http/playground/*.js   client.js, waterfall.js, subscriptions.js: read from src/ even by dist/ (tsc does not copy .js)
 COPY operations ./operations
+COPY documents ./documents
 COPY clients/web/persisted-documents.json ./clients/web/
 COPY clients/mobile/persisted-documents.json ./clients/mobile/
 COPY schema/*.graphql ./schema/
@@ -55,6 +57,7 @@ COPY schema/web ./schema/web
 COPY schema/mobile ./schema/mobile
 COPY src/http/playground/client.js ./src/http/playground/
 COPY src/http/playground/waterfall.js ./src/http/playground/
+COPY src/http/playground/subscriptions.js ./src/http/playground/
 # Everything above is owned by root and read-only to the process: the gateway
 # writes nothing to disk, and the pod runs with a read-only root filesystem.
 # Numeric (it is the base image's `node` user) so that Kubernetes can check

@@ -7,6 +7,7 @@
  *   → graphql/pipeline.ts (Apollo, plugins, graphql-jit) → context/createContext.ts
  *   → resolvers/ (schema per frontend) → domain/ (loaders, commands, batch scheduler)
  *   → cache/ (session, L1, L2) → downstream/*Client.ts (one per service) → downstream/serviceHttp.ts
+ * A WebSocket upgrade goes to subscriptions/server.ts instead (README: "Subscriptions").
  *
  * Everything a gateway holds is made here and passed down: no module keeps
  * state of its own, so two gateways in one process never share anything.
@@ -17,14 +18,17 @@ import { EntityCache } from './cache/entityCache';
 import { TieredKeyValueStore } from './cache/keyValueStore';
 import { RedisTier } from './cache/redisTier';
 import { ResponseCache } from './cache/responseCache';
-import { FRONTENDS, projectRoot, type Frontend, type GatewayConfig } from './config';
-import { createAuthenticator } from './context/auth';
-import { contextFactory } from './context/createContext';
+import { appDocumentsDir, FRONTENDS, projectRoot, type Frontend, type GatewayConfig } from './config';
+import { authenticatorOf, createTokenVerifier } from './context/auth';
+import { contextBuilder, contextFactory, type ContextOptions } from './context/createContext';
 import { developmentToken } from './context/developmentToken';
 import { createDownstream, type Downstream } from './downstream';
 import { createPipeline } from './graphql/pipeline';
+import { errorMasking } from './graphql/errorMasking';
+import { fieldSuggestionsHider } from './graphql/plugins/fieldSuggestionsPlugin';
 import { TrustedDocuments } from './graphql/trustedDocuments';
 import { admission } from './http/admission';
+import { clientAddress } from './http/clientAddress';
 import { createCors } from './http/cors';
 import { createGraphQLEndpoint, type GraphQLEndpoint } from './http/graphqlEndpoint';
 import { drainServer, pause } from './http/drain';
@@ -42,6 +46,8 @@ import { perMinuteBudgets, RateLimiter } from './rateLimit/limiter';
 import { buildSchema } from './resolvers';
 import { createTracing, type Tracing } from './telemetry/tracing';
 import { tracedEndpoint } from './http/tracedEndpoint';
+import { upgradeRules } from './http/upgrades';
+import { createLive, SubscriptionServer, systemTimers, type FrontendSubscriptions, type Timers } from './subscriptions';
 
 export interface Gateway {
   readonly config: GatewayConfig;
@@ -61,6 +67,11 @@ export interface Gateway {
   readonly url: string;
   /** Starting, serving or draining. */
   readonly lifecycle: Lifecycle;
+  /** Subscriptions (README: "Subscriptions"): open sockets, running subscriptions, and those whose feed flows. */
+  readonly live: {
+    stats(): { sockets: Record<Frontend, number>; subscriptions: Record<string, number> };
+    readonly listening: number;
+  };
   /** Where /metrics is served when METRICS_PORT sets a port of its own (null: on the public port), once listening. */
   readonly metricsUrl: string | null;
   /**
@@ -81,6 +92,8 @@ export interface GatewayDependencies {
   now?: () => number;
   /** Tracing to use instead of one built from `config.tracing` (the caller then shuts it down). */
   tracing?: Tracing;
+  /** The clock and timers of subscriptions: token expiry, pings, the stock poller; default the system's (tests drive a manual one). */
+  timers?: Timers;
 }
 
 export async function createGateway(config: GatewayConfig, deps: GatewayDependencies = {}): Promise<Gateway> {
@@ -104,7 +117,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     tracing,
     (service, result) => metrics.recordRetry(service, result),
   );
-  const authenticate = createAuthenticator(config.auth);
+  const verifyToken = createTokenVerifier(config.auth);
+  const authenticate = authenticatorOf(verifyToken);
 
   // The cache: L1 always; L2, shared persisted queries and cross-instance invalidation with Redis.
   const redis = config.cache.redisUrl
@@ -140,6 +154,22 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   });
   // One for both frontends: in-flight requests and the event loop are the process's.
   const shedder = createLoadShedder(config.http.shedding);
+  // Live updates: the bus (Redis pub/sub, or in process), the fan-out, the fleet's stock poller.
+  const timers = deps.timers ?? systemTimers;
+  const live = createLive({
+    redisUrl: config.cache.redisUrl,
+    prefix: config.cache.prefix,
+    settings: config.subscriptions,
+    downstream,
+    logger,
+    timers,
+    metrics: {
+      dropped: (field) => metrics.recordSubscriptionDrop(field),
+      pollerRun: (outcome) => metrics.recordPollerRun(outcome),
+      pollerCall: () => metrics.recordPollerCall(),
+    },
+  });
+  const subscribable = {} as Record<Frontend, FrontendSubscriptions>;
 
   const endpoints = {} as Record<Frontend, GraphQLEndpoint>;
   const playgrounds: Partial<Record<Frontend, ReturnType<typeof createPlaygroundPage>>> = {};
@@ -157,9 +187,24 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     const trusted = TrustedDocuments.load(frontend, schema, {
       projectRoot: projectRoot(),
       trustedDocumentsDir: config.trustedDocuments.dir,
-      sources: operations.map((op) => ({ path: `${config.operationsDir}/${frontend}/${op.name}.graphql`, text: op.document })),
+      // As written, too: the contract's operations and the apps' own documents (their subscriptions).
+      sources: [
+        ...operations.map((op) => ({ path: `${config.operationsDir}/${frontend}/${op.name}.graphql`, text: op.document })),
+        ...loadContractOperations(appDocumentsDir(), frontend).map((d) => ({ path: `documents/${frontend}/${d.name}.graphql`, text: d.document })),
+      ],
     });
     trustedCounts[frontend] = trusted.size;
+    const contextOptions: ContextOptions = {
+      frontend,
+      authenticate,
+      downstream,
+      cache,
+      maxPageSize: config.maxPageSize[frontend],
+      maxDownstreamKeys: config.resources.maxDownstreamKeys,
+      tracing,
+      live: live.hub,
+    };
+    subscribable[frontend] = { schema, trusted, buildContext: contextBuilder(contextOptions) };
     const endpoint = createGraphQLEndpoint({
       frontend,
       pipeline: await createPipeline({
@@ -178,7 +223,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         fastLane: config.trustedDocuments.fastLane ?? true,
         diagnostics,
       }),
-      createContext: contextFactory({ frontend, authenticate, downstream, cache, maxPageSize: config.maxPageSize[frontend], maxDownstreamKeys: config.resources.maxDownstreamKeys, tracing, diagnostics }),
+      // Diagnostics are for HTTP responses; a subscription's events carry none.
+      createContext: contextFactory({ ...contextOptions, diagnostics }),
       admit: admission({ frontend, trusted, mode: config.trustedDocuments.mode, maxTokens: config.limits.maxTokens, logger, metrics }),
       requestLog: log,
       logger,
@@ -210,12 +256,32 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   );
 
   const cors = createCors({ origins: config.http.corsOrigins, maxAgeS: config.http.corsMaxAgeS });
+  const subscriptions = new SubscriptionServer({
+    frontends: subscribable,
+    settings: config.subscriptions,
+    mode: config.trustedDocuments.mode,
+    limits: config.limits,
+    hideSuggestions: config.production ? fieldSuggestionsHider() : null,
+    verify: verifyToken,
+    rules: upgradeRules({ lifecycle, shedder, cors }),
+    addressOf: (req) => clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxyHops),
+    maxMessageBytes: config.maxBodyBytes,
+    formatError: errorMasking({ production: config.production, logger }).formatError,
+    metrics: {
+      delivered: (field) => metrics.recordSubscriptionEvent(field),
+      rejected: (frontend, reason) => metrics.recordRejection(frontend, reason),
+      untrusted: (frontend) => metrics.recordUntrusted(frontend),
+    },
+    logger,
+    timers,
+  });
   const redisState = redis ? (): RedisState => (redis.breakerOpen ? 'breaker open' : redis.ready ? 'up' : 'down') : null;
   metrics.observe({
     inFlight: () => shedder.status().inFlight,
     circuits: () => Object.fromEntries(Object.entries(downstream.health()).map(([name, h]) => [name, h.circuit === 'open'])),
     draining: () => lifecycle.draining,
     redisBreakerOpen: () => redis?.breakerOpen ?? false,
+    subscriptions: () => subscriptions.stats(),
   });
   const handler = createRouter({
     endpoints,
@@ -226,6 +292,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     lifecycle,
   });
   const server: Server = createHttpServer({ handler, limits: config.http, logger });
+  server.on('upgrade', (req, socket, head) => subscriptions.handleUpgrade(req, socket, head));
   // METRICS_PORT: /metrics on an internal port only, so production need not expose it.
   const metricsServer = config.metricsPort === null ? null : createServer((_req, res) => serveMetrics(metrics, res));
   let url = '';
@@ -234,6 +301,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   /** Everything but the HTTP server, in order: what requests left behind first, then the connections it used. */
   async function release(): Promise<void> {
     shedder.stop();
+    subscriptions.close();
+    await live.close();
     await Promise.all(FRONTENDS.map((f) => endpoints[f].stop()));
     await Promise.all([cache.drain(), rateLimiter.settled()]);
     await downstream.close();
@@ -267,6 +336,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       return url;
     },
     lifecycle,
+    live: {
+      stats: () => subscriptions.stats(),
+      get listening() {
+        return live.hub.listening;
+      },
+    },
     get metricsUrl() {
       return metricsUrl;
     },
@@ -278,6 +353,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       }
       shedder.startServing();
       lifecycle.serving();
+      live.start();
       logger.info({ url }, 'gateway listening');
       return url;
     },
@@ -287,6 +363,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         logger.info({ delayMs: config.shutdown.delayMs, timeoutMs: config.shutdown.timeoutMs }, 'draining: /readyz answers 503; serving on while load balancers take this instance out');
         await pause(config.shutdown.delayMs);
         if (closed) return; // closed at once meanwhile (a second signal)
+        // WebSockets first: 1001 tells each client to reconnect, which the load balancers now send elsewhere.
+        await subscriptions.goAway();
         const drained = await drainServer(server, config.shutdown.timeoutMs);
         if (closed) return;
         closed = true;
@@ -298,6 +376,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     async close() {
       if (closed) return;
       closed = true;
+      // Upgraded sockets are no longer the HTTP server's: cut them, or its close would wait for them.
+      subscriptions.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -14,6 +14,8 @@ import { parseAllDocuments } from 'yaml';
 import { POLICIES } from '../src/cache/entityPolicies';
 import { FRONTENDS } from '../src/config/options';
 import { SERVICE_NAMES } from '../src/contract/services';
+import { SUBSCRIPTION_FIELDS } from '../src/subscriptions/liveHub';
+import { POLL_OUTCOMES } from '../src/subscriptions/poller';
 import {
   allowedValues,
   callArguments,
@@ -320,11 +322,13 @@ describe('the Dockerfile', () => {
       'package.json', // the project root is where package.json is
       'package-lock.json', // for npm ci --omit=dev
       ...underRoot('operations/'),
+      ...underRoot('documents/'),
       ...FRONTENDS.map((f) => `clients/${f}/persisted-documents.json`),
       ...repoFiles.filter((f) => /^schema\/[^/]+\.graphql$/.test(f)),
       ...FRONTENDS.flatMap((f) => underRoot(`schema/${f}/`)),
       'src/http/playground/client.js',
       'src/http/playground/waterfall.js',
+      'src/http/playground/subscriptions.js',
     ].sort();
     expect(runtime.length).toBeGreaterThan(15);
     // Each at its own path below /app, where projectRoot() finds it.
@@ -387,7 +391,7 @@ describe('the Dockerfile', () => {
 
 describe('deploy/metrics.md', () => {
   it('lists every metric once, with its type and labels, and label values only for listed labels', () => {
-    expect(catalogue.metrics.size).toBe(24);
+    expect(catalogue.metrics.size).toBe(30);
     for (const key of catalogue.values.keys()) {
       const [metric, label] = key.split('/') as [string, string];
       expect({ key, labels: catalogue.metrics.get(metric)?.labels.includes(label) }).toEqual({ key, labels: true });
@@ -401,7 +405,7 @@ describe('deploy/metrics.md', () => {
     }
   });
 
-  it('names the services, cache families and frontends the code has', () => {
+  it('names the services, cache families, frontends, subscription fields and poller outcomes the code has', () => {
     const rows = (label: string) => [...catalogue.values.entries()].filter(([key]) => key.endsWith(`/${label}`));
     for (const label of ['service', 'frontend']) {
       // every metric with that label has its values listed, and they are the code's
@@ -410,6 +414,10 @@ describe('deploy/metrics.md', () => {
       for (const [key, values] of rows(label)) expect({ key, values }).toEqual({ key, values: [...(label === 'service' ? SERVICE_NAMES : FRONTENDS)] });
     }
     expect([...(catalogue.values.get('gateway_cache_lookups_total/family') ?? [])].sort()).toEqual(Object.keys(POLICIES).sort());
+    for (const metric of ['gateway_subscriptions_active', 'gateway_subscription_events_total', 'gateway_subscription_events_dropped_total']) {
+      expect({ metric, fields: catalogue.values.get(`${metric}/field`) }).toEqual({ metric, fields: [...SUBSCRIPTION_FIELDS] });
+    }
+    expect(catalogue.values.get('gateway_stock_poller_runs_total/outcome')).toEqual([...POLL_OUTCOMES]);
   });
 });
 

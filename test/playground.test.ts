@@ -5,6 +5,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { defaultOperationsDir } from '../src/config';
 import { PLAYGROUND_ASSET_PREFIX, renderPlaygroundHtml, servePlaygroundAsset, wantsPlayground } from '../src/http/playground';
 import { developmentToken } from '../src/context/developmentToken';
+import { appDocument } from './helpers/contract';
+import { waitFor } from './helpers/redis';
 import { TEST_JWT_SECRET, startStack, type Stack } from './helpers/stack';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -162,6 +164,8 @@ describe('playground over plain HTTP', () => {
     ['react-dom.production.min.js', 'text/javascript; charset=utf-8'],
     ['playground-client.js', 'text/javascript; charset=utf-8'],
     ['playground-waterfall.js', 'text/javascript; charset=utf-8'],
+    ['graphql-ws.min.js', 'text/javascript; charset=utf-8'],
+    ['playground-subscriptions.js', 'text/javascript; charset=utf-8'],
     ['playground.css', 'text/css; charset=utf-8'],
     ['favicon.svg', 'image/svg+xml'],
   ])('asset %s: 200, %s, immutable caching, ETag, 304 on revalidation', async (name, contentType) => {
@@ -370,6 +374,44 @@ describe('playground in Chromium', () => {
       expect(requested).toEqual(expect.arrayContaining([`${origin}/graphql/web`, `${origin}/graphql/mobile`]));
       expect(requested.some((u) => u.startsWith(`${origin}${PLAYGROUND_ASSET_PREFIX}graphiql.min.js`))).toBe(true);
       // No CSP violations, script errors or failed requests along the way.
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  test('runs a subscription over WebSocket (graphql-ws served by the gateway): an order through HTTP shows in the result pane', async () => {
+    const sku = stack.demo.data.productsById.get('p-0002')!.sku;
+    const context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
+    const page = await context.newPage();
+    const { requested, problems } = watch(page);
+    const listening = stack.gateway.live.listening;
+    try {
+      await openPlayground(page, 'web', problems);
+      // The app's own subscription document (documents/web/), typed into the query editor, its variables into theirs.
+      await page.click('.graphiql-query-editor .CodeMirror');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(appDocument('WebProductStock').document);
+      await page.click('.graphiql-editor-tools button:has-text("Variables")');
+      await page.click('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(JSON.stringify({ productIds: ['p-0002'] }));
+      await editorToolShows(page, '"p-0002"');
+      await page.click('.graphiql-execute-button');
+      await waitFor(() => stack.gateway.live.listening === listening + 1, 'the playground subscription');
+
+      const token = await developmentToken('u-0002', TEST_JWT_SECRET);
+      const placed = await stack.graphql('web', 'mutation { placeOrder(input: { lines: [{ productId: "p-0002", quantity: 3 }] }) { __typename } }', undefined, { authorization: `Bearer ${token}` });
+      expect(placed.body.data).toEqual({ placeOrder: { __typename: 'PlaceOrderSuccess' } });
+      await responseShows(page, `"quantity": ${stack.demo.data.stockBySku.get(sku)!.available}`);
+      await responseShows(page, '"productId": "p-0002"');
+
+      // The execute button stops it: the subscription ends on the gateway.
+      await page.click('.graphiql-execute-button');
+      await waitFor(() => stack.gateway.live.listening === listening, 'the subscription to end');
+      const sockets = requested.filter((u) => u.startsWith('ws:'));
+      expect(sockets).toEqual([`${origin.replace('http', 'ws')}/graphql/web`]);
+      expect(requested.some((u) => u.startsWith(`${origin}${PLAYGROUND_ASSET_PREFIX}graphql-ws.min.js`))).toBe(true);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -12,7 +12,7 @@ import { printExecutableGraphQLDocument } from '@graphql-tools/documents';
 import { parse } from 'graphql';
 import { request } from 'undici';
 import { projectRoot } from '../src/config';
-import { contractOperations, operation } from './helpers/contract';
+import { appDocuments, contractOperations, operation } from './helpers/contract';
 import { getGraphQL, postGraphQL } from './helpers/graphqlHttp';
 import { capturedLogs } from './helpers/logs';
 import { startStack, type Stack } from './helpers/stack';
@@ -22,6 +22,7 @@ const manifest = (frontend: string): Record<string, string> =>
   JSON.parse(readFileSync(join(projectRoot(), 'clients', frontend, 'persisted-documents.json'), 'utf8'));
 /** The manifest id of a contract operation: sha256 of its normalized print, as the client preset computes it. */
 const idOf = (name: string) => sha256(printExecutableGraphQLDocument(parse(operation(name).document)));
+const idOfText = (text: string) => sha256(printExecutableGraphQLDocument(parse(text)));
 
 const UNTRUSTED = 'query Untrusted { product(id: "p-0001") { id name } }';
 // The next app version's document, known only from an operator's manifest.
@@ -36,10 +37,12 @@ beforeAll(() => {
 afterAll(() => rmSync(extraDir, { recursive: true, force: true }));
 
 describe('the manifests codegen writes', () => {
-  it.each(['web', 'mobile'])("%s: one entry per contract operation, keyed by the sha256 of its normalized print", (frontend) => {
+  it.each(['web', 'mobile'])("%s: one entry per contract operation and app document (documents/), keyed by the sha256 of its normalized print", (frontend) => {
     const entries = manifest(frontend);
     const ops = contractOperations.filter((op) => op.frontend === frontend);
-    expect(Object.keys(entries).sort()).toEqual(ops.map((op) => idOf(op.name)).sort());
+    const documents = appDocuments.filter((d) => d.frontend === frontend);
+    expect(documents.length).toBeGreaterThan(0);
+    expect(Object.keys(entries).sort()).toEqual([...ops.map((op) => idOf(op.name)), ...documents.map((d) => idOfText(d.document))].sort());
     for (const [id, text] of Object.entries(entries)) expect(sha256(text)).toBe(id);
   });
 });
@@ -128,7 +131,8 @@ describe('TRUSTED_DOCUMENTS=enforce', () => {
   });
 
   it('says how many trusted documents it loaded, per frontend', () => {
-    expect(logs.lines.find((l) => l.msg === 'trusted documents loaded')).toMatchObject({ mode: 'enforce', web: 6, mobile: 4 });
+    // web: 5 contract operations, 2 app subscriptions, 1 of the extra manifest; mobile: 4 and 2.
+    expect(logs.lines.find((l) => l.msg === 'trusted documents loaded')).toMatchObject({ mode: 'enforce', web: 8, mobile: 6 });
   });
 
   it('a request naming a document both ways is refused', async () => {

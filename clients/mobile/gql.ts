@@ -14,12 +14,16 @@ import { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "subscription MobileOrderPlaced {\n  myOrderPlaced {\n    id\n    status\n    total {\n      formatted\n    }\n  }\n}": typeof types.MobileOrderPlacedDocument,
+    "subscription MobileProductStock($productIds: [ID!]!) {\n  stockChanged(productIds: $productIds) {\n    productId\n    availability {\n      inStock\n      quantity\n    }\n  }\n}": typeof types.MobileProductStockDocument,
     "query MobileHome {\n  home {\n    featured {\n      ...ProductCard\n    }\n    categories {\n      id\n      name\n    }\n    recentOrders {\n      id\n      status\n      placedAt\n      total {\n        formatted\n      }\n    }\n  }\n}\n\nfragment ProductCard on Product {\n  id\n  name\n  price {\n    formatted\n  }\n  image(size: THUMB) {\n    url\n    width\n    height\n  }\n  rating {\n    average\n  }\n  availability {\n    inStock\n  }\n}": typeof types.MobileHomeDocument,
     "mutation MobilePlaceOrder($input: PlaceOrderInput!) {\n  placeOrder(input: $input) {\n    __typename\n    ... on PlaceOrderSuccess {\n      order {\n        id\n        status\n        total {\n          formatted\n        }\n      }\n    }\n    ... on OutOfStock {\n      message\n      sku\n      available\n    }\n    ... on InvalidInput {\n      message\n      field\n    }\n    ... on NotSignedIn {\n      message\n    }\n  }\n}": typeof types.MobilePlaceOrderDocument,
     "query MobileProduct($id: ID!) {\n  product(id: $id) {\n    id\n    name\n    brand\n    summary\n    price {\n      amount\n      currency\n      formatted\n    }\n    image(size: LARGE) {\n      url\n      width\n      height\n      alt\n    }\n    availability {\n      inStock\n      restockDate\n    }\n    rating {\n      average\n      count\n    }\n    topReviews(first: 3) {\n      id\n      rating\n      title\n      author {\n        displayName\n      }\n    }\n  }\n}": typeof types.MobileProductDocument,
     "query MobileSearch($search: String!, $first: Int = 20, $after: String) {\n  products(search: $search, first: $first, after: $after) {\n    edges {\n      node {\n        id\n        name\n        price {\n          formatted\n        }\n        image(size: THUMB) {\n          url\n          width\n          height\n        }\n        rating {\n          average\n        }\n        availability {\n          inStock\n        }\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}": typeof types.MobileSearchDocument,
 };
 const documents: Documents = {
+    "subscription MobileOrderPlaced {\n  myOrderPlaced {\n    id\n    status\n    total {\n      formatted\n    }\n  }\n}": types.MobileOrderPlacedDocument,
+    "subscription MobileProductStock($productIds: [ID!]!) {\n  stockChanged(productIds: $productIds) {\n    productId\n    availability {\n      inStock\n      quantity\n    }\n  }\n}": types.MobileProductStockDocument,
     "query MobileHome {\n  home {\n    featured {\n      ...ProductCard\n    }\n    categories {\n      id\n      name\n    }\n    recentOrders {\n      id\n      status\n      placedAt\n      total {\n        formatted\n      }\n    }\n  }\n}\n\nfragment ProductCard on Product {\n  id\n  name\n  price {\n    formatted\n  }\n  image(size: THUMB) {\n    url\n    width\n    height\n  }\n  rating {\n    average\n  }\n  availability {\n    inStock\n  }\n}": types.MobileHomeDocument,
     "mutation MobilePlaceOrder($input: PlaceOrderInput!) {\n  placeOrder(input: $input) {\n    __typename\n    ... on PlaceOrderSuccess {\n      order {\n        id\n        status\n        total {\n          formatted\n        }\n      }\n    }\n    ... on OutOfStock {\n      message\n      sku\n      available\n    }\n    ... on InvalidInput {\n      message\n      field\n    }\n    ... on NotSignedIn {\n      message\n    }\n  }\n}": types.MobilePlaceOrderDocument,
     "query MobileProduct($id: ID!) {\n  product(id: $id) {\n    id\n    name\n    brand\n    summary\n    price {\n      amount\n      currency\n      formatted\n    }\n    image(size: LARGE) {\n      url\n      width\n      height\n      alt\n    }\n    availability {\n      inStock\n      restockDate\n    }\n    rating {\n      average\n      count\n    }\n    topReviews(first: 3) {\n      id\n      rating\n      title\n      author {\n        displayName\n      }\n    }\n  }\n}": types.MobileProductDocument,
@@ -40,6 +44,14 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription MobileOrderPlaced {\n  myOrderPlaced {\n    id\n    status\n    total {\n      formatted\n    }\n  }\n}"): (typeof documents)["subscription MobileOrderPlaced {\n  myOrderPlaced {\n    id\n    status\n    total {\n      formatted\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription MobileProductStock($productIds: [ID!]!) {\n  stockChanged(productIds: $productIds) {\n    productId\n    availability {\n      inStock\n      quantity\n    }\n  }\n}"): (typeof documents)["subscription MobileProductStock($productIds: [ID!]!) {\n  stockChanged(productIds: $productIds) {\n    productId\n    availability {\n      inStock\n      quantity\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

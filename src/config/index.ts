@@ -11,4 +11,4 @@
  */
 export * from './options';
 export { loadConfig, serviceUrlsFromEnv } from './load';
-export { defaultOperationsDir, projectRoot } from './paths';
+export { appDocumentsDir, defaultOperationsDir, projectRoot } from './paths';

@@ -13,9 +13,11 @@ import {
   DEFAULT_RATE_LIMITS,
   DEFAULT_RESOURCES,
   DEFAULT_SHEDDING,
+  DEFAULT_SUBSCRIPTIONS,
   DEVELOPMENT_JWT_SECRET,
   type GatewayConfig,
   type HttpOptions,
+  type SubscriptionOptions,
 } from './options';
 import { defaultOperationsDir } from './paths';
 import { tracingOptions } from './tracing';
@@ -97,6 +99,32 @@ function diagnostics(env: NodeJS.ProcessEnv, production: boolean): boolean {
     );
   }
   return on;
+}
+
+function subscriptionOptions(env: NodeJS.ProcessEnv): SubscriptionOptions {
+  const d = DEFAULT_SUBSCRIPTIONS;
+  const options: SubscriptionOptions = {
+    maxPerConnection: integer(env, 'SUBSCRIPTIONS_PER_CONNECTION', d.maxPerConnection),
+    maxPerInstance: integer(env, 'SUBSCRIPTIONS_PER_INSTANCE', d.maxPerInstance),
+    queueEvents: integer(env, 'SUBSCRIPTION_QUEUE_EVENTS', d.queueEvents),
+    maxProducts: integer(env, 'SUBSCRIPTION_MAX_PRODUCTS', d.maxProducts),
+    pingIntervalMs: integer(env, 'SUBSCRIPTION_PING_INTERVAL_MS', d.pingIntervalMs),
+    connectionInitTimeoutMs: integer(env, 'SUBSCRIPTION_INIT_TIMEOUT_MS', d.connectionInitTimeoutMs),
+    pollIntervalMs: integer(env, 'STOCK_POLL_INTERVAL_MS', d.pollIntervalMs),
+    pollMaxProducts: integer(env, 'STOCK_POLL_MAX_PRODUCTS', d.pollMaxProducts),
+  };
+  for (const [name, value] of [
+    ['SUBSCRIPTION_QUEUE_EVENTS', options.queueEvents],
+    ['SUBSCRIPTION_MAX_PRODUCTS', options.maxProducts],
+    ['STOCK_POLL_INTERVAL_MS', options.pollIntervalMs],
+  ] as const) {
+    if (value === 0) throw new Error(`${name} must be a positive integer; received 0.`);
+  }
+  // One inventory call per run: the service answers at most 100 SKUs at once.
+  if (options.pollMaxProducts < 1 || options.pollMaxProducts > 100) {
+    throw new Error(`STOCK_POLL_MAX_PRODUCTS must be 1 to 100 (the inventory's batch limit); received ${options.pollMaxProducts}.`);
+  }
+  return options;
 }
 
 /**
@@ -188,5 +216,6 @@ export function loadConfig(
       compiledDocuments: integer(env, 'COMPILED_DOCUMENTS', DEFAULT_RESOURCES.compiledDocuments),
     },
     http: httpOptions(env),
+    subscriptions: subscriptionOptions(env),
   };
 }

@@ -177,6 +177,31 @@ export interface ShutdownOptions {
   timeoutMs: number;
 }
 
+/**
+ * Subscriptions over WebSocket and the stock poller (README: "Subscriptions").
+ * Why these bounds: a socket lives for hours, so everything it may hold is
+ * capped (subscriptions, queued events), and a client that stops reading
+ * costs a bounded queue, never the instance's memory.
+ */
+export interface SubscriptionOptions {
+  /** Subscriptions one WebSocket connection may run at once. Default 20. */
+  maxPerConnection: number;
+  /** Subscriptions one instance runs at once, over all its connections. Default 10000. */
+  maxPerInstance: number;
+  /** Events one subscription keeps while its client reads slower than they come; beyond, the oldest is dropped (and counted). Default 100. */
+  queueEvents: number;
+  /** Products one `stockChanged` subscription may watch. Default 50. */
+  maxProducts: number;
+  /** Milliseconds between two pings of each socket; a peer that has not answered the previous ping by then is dropped. Default 15000. */
+  pingIntervalMs: number;
+  /** Milliseconds a new socket has to send connection_init (then 4408). Default 3000. */
+  connectionInitTimeoutMs: number;
+  /** Milliseconds between two runs of the fleet's stock poller (one inventory call per run). Default 5000, the stock's max-age. */
+  pollIntervalMs: number;
+  /** Products the poller reads per run: one inventory call, the service's batch limit; more watched products are read in turn. Default 100. */
+  pollMaxProducts: number;
+}
+
 /** The OpenTelemetry sampler (OTEL_TRACES_SAMPLER): which requests' spans are recorded and exported. */
 export type TracesSampler =
   | 'always_on'
@@ -263,6 +288,8 @@ export interface GatewayConfig {
   resources: ResourceLimits;
   /** Slow-client deadlines, head size, connection cap, keep-alive, CORS, load shedding. Default DEFAULT_HTTP. */
   http: HttpOptions;
+  /** Subscriptions over WebSocket and the stock poller. Default DEFAULT_SUBSCRIPTIONS. */
+  subscriptions: SubscriptionOptions;
 }
 
 /** Known only so `npm run token` and the demo shop work with nothing configured. */
@@ -332,6 +359,17 @@ export const DEFAULT_SHEDDING: SheddingOptions = {
   eventLoopWindowMs: 1000,
   retryAfterS: 1,
   unreadyAfterMs: 0,
+};
+
+export const DEFAULT_SUBSCRIPTIONS: SubscriptionOptions = {
+  maxPerConnection: 20,
+  maxPerInstance: 10_000,
+  queueEvents: 100,
+  maxProducts: 50,
+  pingIntervalMs: 15_000,
+  connectionInitTimeoutMs: 3000,
+  pollIntervalMs: 5000,
+  pollMaxProducts: 100,
 };
 
 export const DEFAULT_HTTP: HttpOptions = {

@@ -15,6 +15,11 @@ export function defaultOperationsDir(): string {
   return join(projectRoot(), 'operations');
 }
 
+/** The apps' documents the contract does not list (their subscriptions), `documents/<frontend>/*.graphql`. */
+export function appDocumentsDir(): string {
+  return join(projectRoot(), 'documents');
+}
+
 export function projectRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json'))) {

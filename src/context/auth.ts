@@ -22,11 +22,30 @@ import { unauthenticated } from '../errors/catalogue';
 
 export type Authenticate = (authorization: string | undefined) => Promise<Viewer | null>;
 
+/** A verified token: who it proves, and until when (ms since epoch, its `exp`). */
+export interface VerifiedToken {
+  viewer: Viewer;
+  expiresAtMs: number;
+}
+
+/** Like `Authenticate`, with the token's expiry: a long-lived connection must end when its token does. */
+export type VerifyToken = (authorization: string | undefined) => Promise<VerifiedToken | null>;
+
 const SYMMETRIC_ALGORITHMS = ['HS256'];
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
 const MAX_TOKEN_LENGTH = 8192;
 
 export function createAuthenticator(options: AuthOptions): Authenticate {
+  return authenticatorOf(createTokenVerifier(options));
+}
+
+/** The viewer of what `verify` verifies (one key set for HTTP and WebSocket alike). */
+export function authenticatorOf(verify: VerifyToken): Authenticate {
+  return async (authorization) => (await verify(authorization))?.viewer ?? null;
+}
+
+/** Verifies a bearer token as `createAuthenticator` does, and says when it expires. */
+export function createTokenVerifier(options: AuthOptions): VerifyToken {
   const key: Uint8Array | JWTVerifyGetKey = options.jwksUrl
     ? createRemoteJWKSet(new URL(options.jwksUrl))
     : new TextEncoder().encode(options.jwtSecret ?? '');
@@ -44,16 +63,19 @@ export function createAuthenticator(options: AuthOptions): Authenticate {
     const token = match[1] as string;
     if (token.length > MAX_TOKEN_LENGTH) throw unauthenticated(`the token is longer than ${MAX_TOKEN_LENGTH} characters`);
     let sub: unknown;
+    let exp: unknown;
     try {
       const { payload } = await jwtVerify(token, key as Uint8Array, verifyOptions);
       sub = payload.sub;
+      exp = payload.exp;
     } catch (error) {
       throw unauthenticated(reason(error));
     }
     if (typeof sub !== 'string' || !isUserId(sub)) {
       throw unauthenticated('its subject must be a user id like u-0001');
     }
-    return { userId: sub };
+    // jose has checked `exp` is present, a number, and in the future.
+    return { viewer: { userId: sub }, expiresAtMs: Number(exp) * 1000 };
   };
 }
 

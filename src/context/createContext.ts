@@ -14,6 +14,7 @@ import type { Frontend } from '../config';
 import { BatchScheduler } from '../domain/batchScheduler';
 import { createCommands, type Commands } from '../domain/commands';
 import { KeyBudget } from '../domain/keyBudget';
+import type { LiveFeeds, LivePublisher } from '../domain/live';
 import { createLoaders, type Loaders } from '../domain/loaders';
 import { localeFromAcceptLanguage } from '../domain/locale';
 import type { Viewer } from '../domain/viewer';
@@ -35,6 +36,8 @@ export interface ContextOptions {
   tracing?: Tracing | null;
   /** Record each request's calls for its `extensions.diagnostics` (never in production). Default false. */
   diagnostics?: boolean;
+  /** Live updates (src/subscriptions): what subscriptions listen to, and whom writes tell. */
+  live: LiveFeeds & LivePublisher;
 }
 
 /** What a request brings that its context is made from (plain values: the context knows nothing of HTTP). */
@@ -56,9 +59,31 @@ export function clientKey(viewer: Viewer | null, clientAddress: string): string 
 
 /** Verifies the bearer token (a bad one rejects with UNAUTHENTICATED) and builds the context. */
 export function contextFactory(options: ContextOptions): CreateContext {
-  const { frontend, authenticate, downstream, cache, maxPageSize, maxDownstreamKeys, tracing = null, diagnostics = false } = options;
+  const build = contextBuilder(options);
   return async ({ requestId, authorization, acceptLanguage, clientAddress, record }) => {
-    const viewer = await authenticate(authorization);
+    const viewer = await options.authenticate(authorization);
+    return build({ requestId, viewer, locale: localeFromAcceptLanguage(acceptLanguage), clientAddress, record });
+  };
+}
+
+/** Who is asking, already known (a subscription's connection verified the token once). */
+export interface KnownIdentity {
+  requestId: string;
+  viewer: Viewer | null;
+  locale: string;
+  clientAddress: string;
+  record: RequestRecord;
+}
+
+/**
+ * Builds a context for an identity already verified: a fresh data layer
+ * (scheduler, cache session, loaders, commands) each time. A subscription
+ * builds one per event (src/subscriptions/execution.ts), so no event sees
+ * another's memoised reads.
+ */
+export function contextBuilder(options: ContextOptions): (identity: KnownIdentity) => OperationContext {
+  const { frontend, downstream, cache, maxPageSize, maxDownstreamKeys, tracing = null, diagnostics = false, live } = options;
+  return ({ requestId, viewer, locale, clientAddress, record }) => {
     // With diagnostics off there is no log at all: the scheduler and the session then track no causes.
     const calls = diagnostics ? (record.calls = new CallLog(record.startedAt)) : null;
     const scheduler = new BatchScheduler(calls);
@@ -70,14 +95,15 @@ export function contextFactory(options: ContextOptions): CreateContext {
     return {
       frontend,
       requestId,
-      locale: localeFromAcceptLanguage(acceptLanguage),
+      locale,
       viewer,
       get loaders() {
         return (loaders ??= createLoaders(downstream, record, session, scheduler, new KeyBudget(maxDownstreamKeys)));
       },
       get commands() {
-        return (commands ??= createCommands(downstream, cache, record));
+        return (commands ??= createCommands(downstream, cache, record, live));
       },
+      live,
       maxPageSize,
       session,
       record,

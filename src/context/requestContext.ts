@@ -14,6 +14,7 @@ import type { CacheSession } from '../cache/cacheSession';
 import type { Frontend } from '../config';
 import type { Commands } from '../domain/commands';
 import type { PrefetchScope } from '../domain/interest';
+import type { LiveFeeds } from '../domain/live';
 import type { Loaders } from '../domain/loaders';
 import type { Viewer } from '../domain/viewer';
 import type { CallLog } from '../diagnostics/callLog';
@@ -28,6 +29,8 @@ export interface RequestContext {
   viewer: Viewer | null;
   loaders: Loaders;
   commands: Commands;
+  /** What subscriptions listen to (Subscription resolvers only). */
+  live: LiveFeeds;
   /** Largest `first` this frontend allows. */
   maxPageSize: number;
   /** Set while a prefetched resolver runs (resolvers/prefetch.ts): the prefetch its loads belong to. */

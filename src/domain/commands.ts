@@ -15,6 +15,11 @@
  * before it answers, so the next read anywhere, this response's own included,
  * is fresh.
  *
+ * A placed order is also told to the fleet (`live`, domain/live.ts): its
+ * user's `myOrderPlaced` subscriptions receive it, and its products'
+ * `stockChanged` subscriptions their new stock. After the evictions, so an
+ * instance that reacts by reading reads what the write left.
+ *
  * The user is always the verified viewer, forwarded as `x-user-id`; the
  * idempotency key is forwarded as the `idempotency-key` header so a client's
  * retry of the same checkout places one order.
@@ -22,6 +27,7 @@
 import type { EntityCache } from '../cache/entityCache';
 import { isProductId } from '../contract/ids';
 import type { DownstreamOrder, DownstreamReview } from '../contract/payloads';
+import type { LivePublisher } from './live';
 import type { Viewer } from './viewer';
 import type { Downstream } from '../downstream';
 import type { CallTrace } from '../downstream/call';
@@ -77,8 +83,8 @@ const MAX_IDEMPOTENCY_KEY = 128;
 const MAX_TITLE = 120;
 const MAX_BODY = 5000;
 
-/** The writes of one request; `trace` counts their downstream calls for its log line. */
-export function createCommands(downstream: Downstream, cache: Pick<EntityCache, 'evict'>, trace: CallTrace): Commands {
+/** The writes of one request; `trace` counts their downstream calls for its log line, `live` hears of placed orders. */
+export function createCommands(downstream: Downstream, cache: Pick<EntityCache, 'evict'>, trace: CallTrace, live: LivePublisher): Commands {
   return {
     async placeOrder(viewer, input) {
       if (!viewer) return notSignedIn('place an order');
@@ -98,6 +104,7 @@ export function createCommands(downstream: Downstream, cache: Pick<EntityCache, 
           ...[...new Set(order.lines.map((line) => line.sku))].map((sku) => ({ family: 'stock' as const, owner: sku })),
           { family: 'orders', owner: viewer.userId },
         ]);
+        live.orderPlaced(order);
         return { __typename: 'PlaceOrderSuccess', order };
       }
       const { error, status } = outcome;

@@ -61,6 +61,13 @@ export const ErrorCode = {
   PERSISTED_DOCUMENT_NOT_FOUND: 'PERSISTED_DOCUMENT_NOT_FOUND',
   /** The gateway runs only trusted documents (TRUSTED_DOCUMENTS=enforce) and this one is not among them, HTTP 400. */
   DOCUMENT_NOT_TRUSTED: 'DOCUMENT_NOT_TRUSTED',
+  /** A subscription needs a signed-in user (`myOrderPlaced`) and its WebSocket connection has none. */
+  SIGN_IN_REQUIRED: 'SIGN_IN_REQUIRED',
+  /**
+   * The live feed a subscription needs (Redis pub/sub) is down, or was lost while the subscription
+   * ran, so events may have been missed: query the current state, then subscribe again.
+   */
+  LIVE_FEED_UNAVAILABLE: 'LIVE_FEED_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -133,7 +140,9 @@ export type LimitRule =
   | 'tokens'
   | 'cost'
   | 'downstreamKeys'
-  | 'responseBytes';
+  | 'responseBytes'
+  | 'subscriptionsPerConnection'
+  | 'subscriptionsPerInstance';
 
 /**
  * A document breaks an operation limit (refused before it runs, HTTP 400):
@@ -149,6 +158,19 @@ export function operationLimitExceeded(rule: LimitRule, limit: number, value: nu
 /** A running request passed a resource limit: the fields that needed more fail with this, the rest is answered. */
 export function resourceLimitExceeded(rule: LimitRule, limit: number, value: number, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.RESOURCE_LIMIT_EXCEEDED, rule, limit, value } });
+}
+
+/** A subscription that needs a signed-in user, on a connection without one. */
+export function signInRequired(field: string): GraphQLError {
+  return new GraphQLError(
+    `\`${field}\` needs a signed-in user: send \`{ "authorization": "Bearer <JWT>" }\` as the connection_init payload.`,
+    { extensions: { code: ErrorCode.SIGN_IN_REQUIRED } },
+  );
+}
+
+/** The live feed is down or was lost: the subscription cannot (or can no longer) promise every event. */
+export function liveFeedUnavailable(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.LIVE_FEED_UNAVAILABLE } });
 }
 
 /** Shows a client-sent value in a message without letting it flood the message. */

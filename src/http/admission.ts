@@ -13,12 +13,12 @@
  * characters, which few real documents are) gives the limit's own code and
  * numbers, and refuses it without creating an Apollo request.
  */
-import { Lexer, Source, TokenKind } from 'graphql';
 import type { Frontend, TrustedDocumentsMode } from '../config';
 import type { RequestRecord } from '../context/requestContext';
 import { ErrorCode } from '../errors/catalogue';
 import type { Refusal } from '../errors/refusal';
 import { admitDocument } from '../graphql/documentAdmission';
+import { tokenLimitExceeded } from '../graphql/operationLimits';
 import type { TrustedDocuments, TrustedText } from '../graphql/trustedDocuments';
 import type { Logger } from '../logging/logger';
 import { documentRequest, withDocument, type HttpParams } from './graphqlParams';
@@ -54,19 +54,11 @@ export function admission(options: AdmissionOptions): Admit {
       return { params: asIs ? params : withDocument(params, method, admitted.text.text), trusted: admitted.text };
     }
     const { query } = request;
-    if (query !== undefined && maxTokens > 0 && query.length > maxTokens) {
-      const tokens = tokenCount(query, maxTokens);
-      if (tokens > maxTokens) {
-        record.rejection = 'tokens';
-        return {
-          refusal: {
-            status: 400,
-            code: ErrorCode.OPERATION_LIMIT_EXCEEDED,
-            message: `A document may have at most ${maxTokens} tokens; this one has more than ${maxTokens}.`,
-            extensions: { rule: 'tokens', limit: maxTokens, value: tokens },
-          },
-        };
-      }
+    const overTokens = query === undefined ? null : tokenLimitExceeded(query, maxTokens);
+    if (overTokens) {
+      record.rejection = 'tokens';
+      const { rule, limit, value } = overTokens.extensions;
+      return { refusal: { status: 400, code: ErrorCode.OPERATION_LIMIT_EXCEEDED, message: overTokens.message, extensions: { rule, limit, value } } };
     }
     if (mode === 'log' && (query !== undefined || request.persistedQueryHash !== undefined)) {
       metrics.recordUntrusted(frontend);
@@ -74,16 +66,4 @@ export function admission(options: AdmissionOptions): Admit {
     }
     return { params };
   };
-}
-
-/** Tokens of `text` (comments aside), counted up to one past `max`; a lexing error stops the count (Apollo reports it). */
-function tokenCount(text: string, max: number): number {
-  const lexer = new Lexer(new Source(text));
-  let count = 0;
-  try {
-    while (lexer.advance().kind !== TokenKind.EOF) if (++count > max) break;
-  } catch {
-    // a syntax error: Apollo's parse says where
-  }
-  return count;
 }

@@ -36,6 +36,8 @@ export interface Cors {
    * Returns true when the request has been answered.
    */
   handle(frontend: Frontend, req: IncomingMessage, res: ServerResponse): boolean;
+  /** Whether the frontend's list has this exact origin (WebSocket upgrades check it: src/subscriptions/upgrade.ts). */
+  allows(frontend: Frontend, origin: string): boolean;
 }
 
 export const CORS_ALLOWED_METHODS = 'GET, POST';
@@ -49,6 +51,7 @@ export function createCors(options: CorsOptions): Cors {
   for (const [frontend, origins] of Object.entries(options.origins) as [Frontend, readonly string[]][]) allowed[frontend] = new Set(origins);
 
   return {
+    allows: (frontend, origin) => allowed[frontend].has(origin),
     handle(frontend, req, res) {
       const list = allowed[frontend];
       const origin = req.headers.origin;

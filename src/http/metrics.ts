@@ -33,6 +33,8 @@ export interface GaugeSources {
   circuits?: () => Record<string, boolean>;
   redisBreakerOpen?: () => boolean;
   draining?: () => boolean;
+  /** Open WebSocket connections per frontend, running subscriptions per root field. */
+  subscriptions?: () => { sockets: Record<string, number>; subscriptions: Record<string, number> };
 }
 
 export interface MetricsOptions {
@@ -55,6 +57,10 @@ export class Metrics {
   private readonly redisErrors: Counter;
   private readonly rejections: Counter<'frontend' | 'reason'>;
   private readonly untrusted: Counter<'frontend'>;
+  private readonly subscriptionEvents: Counter<'field'>;
+  private readonly subscriptionDrops: Counter<'field'>;
+  private readonly pollerRuns: Counter<'outcome'>;
+  private readonly pollerCalls: Counter;
   private readonly children = new Map<object, Map<string, Child>>();
   private sources: GaugeSources = {};
 
@@ -74,6 +80,10 @@ export class Metrics {
     this.redisErrors = new Counter({ name: 'gateway_redis_errors_total', help: 'Redis pipelines of requests that failed or timed out.', registers });
     this.rejections = new Counter({ name: 'gateway_rejections_total', help: 'Requests refused by a protection, by frontend and reason (an operation limit, untrusted, a rate budget, overloaded, response_bytes).', labelNames: ['frontend', 'reason'], registers });
     this.untrusted = new Counter({ name: 'gateway_untrusted_documents_total', help: 'Untrusted documents run (TRUSTED_DOCUMENTS=log), by frontend.', labelNames: ['frontend'], registers });
+    this.subscriptionEvents = new Counter({ name: 'gateway_subscription_events_total', help: 'Subscription events resolved and handed to their WebSocket, by root field.', labelNames: ['field'], registers });
+    this.subscriptionDrops = new Counter({ name: 'gateway_subscription_events_dropped_total', help: "Subscription events dropped, the oldest first, because their client's queue was full (it read too slowly), by root field.", labelNames: ['field'], registers });
+    this.pollerRuns = new Counter({ name: 'gateway_stock_poller_runs_total', help: "Intervals of the fleet's stock poller on this instance, by outcome (polled, idle: nothing watched, standby: another instance holds the lock, failed).", labelNames: ['outcome'], registers });
+    this.pollerCalls = new Counter({ name: 'gateway_stock_poller_calls_total', help: 'Inventory calls the stock poller made on this instance (one per polled interval).', registers });
     const sources = () => this.sources;
     new Gauge({ name: 'gateway_requests_in_flight', help: 'GraphQL requests being served now.', registers, collect() { this.set(sources().inFlight?.() ?? 0); } });
     new Gauge({
@@ -86,6 +96,24 @@ export class Metrics {
       },
     });
     new Gauge({ name: 'gateway_redis_breaker_open', help: "1 while Redis is skipped after repeated failures (the gateway serves from L1 and the services).", registers, collect() { this.set(sources().redisBreakerOpen?.() ? 1 : 0); } });
+    new Gauge({
+      name: 'gateway_subscription_sockets',
+      help: 'Open WebSocket connections (subscriptions), by frontend.',
+      labelNames: ['frontend'],
+      registers,
+      collect() {
+        for (const [frontend, open] of Object.entries(sources().subscriptions?.().sockets ?? {})) this.set({ frontend }, open);
+      },
+    });
+    new Gauge({
+      name: 'gateway_subscriptions_active',
+      help: 'Subscriptions running now, by root field.',
+      labelNames: ['field'],
+      registers,
+      collect() {
+        for (const [field, running] of Object.entries(sources().subscriptions?.().subscriptions ?? {})) this.set({ field }, running);
+      },
+    });
     new Gauge({ name: 'gateway_draining', help: '1 once the instance is shutting down (readiness 503, finishing its requests).', registers, collect() { this.set(sources().draining?.() ? 1 : 0); } });
   }
 
@@ -127,6 +155,22 @@ export class Metrics {
 
   recordUntrusted(frontend: string): void {
     this.child(this.untrusted, frontend).inc();
+  }
+
+  recordSubscriptionEvent(field: string): void {
+    this.child(this.subscriptionEvents, field).inc();
+  }
+
+  recordSubscriptionDrop(field: string): void {
+    this.child(this.subscriptionDrops, field).inc();
+  }
+
+  recordPollerRun(outcome: string): void {
+    this.child(this.pollerRuns, outcome).inc();
+  }
+
+  recordPollerCall(): void {
+    this.pollerCalls.inc();
   }
 
   get contentType(): string {

@@ -4,6 +4,7 @@ import { ProductParent, OrderLineParent, MoneyParent, ProductConnectionParent, R
 import { DownstreamCategory, DownstreamStockLevel, DownstreamRatingSummary, DownstreamUser, DownstreamReview, DownstreamOrder } from '../contract/payloads';
 import { PublicProfile } from '../cache/entityPolicies';
 import { SizedImage } from '../domain/images';
+import { StockLevelChange } from '../domain/live';
 import { RequestContext } from '../context/requestContext';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -457,6 +458,17 @@ export type ReviewEdge = {
   node: Review;
 };
 
+/** A product's stock after it changed, as `Subscription.stockChanged` pushes it. */
+export type StockChange = {
+  __typename?: 'StockChange';
+  /** The stock now. */
+  availability: Availability;
+  /** The product itself; its fields load as in a query. Null when it is no longer in the catalog. */
+  product: Maybe<Product>;
+  /** The product whose stock changed: `p-` and 4 to 8 digits. */
+  productId: Scalars['ID']['output'];
+};
+
 /** A review to write; it replaces the user's earlier review of the same product. */
 export type SubmitReviewInput = {
   /** 1 to 5000 characters. */
@@ -479,6 +491,40 @@ export type SubmitReviewSuccess = {
   product: Product;
   /** The stored review. */
   review: Review;
+};
+
+/**
+ * Live updates. Subscriptions run over WebSocket (the `graphql-transport-ws`
+ * protocol of graphql-ws) at this same path, never over HTTP; see the README's
+ * "Subscriptions" for the connection, its bearer token and its limits. Each
+ * subscription pushes changes only: query the current state first.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Pushes each order the signed-in user places, through any gateway instance,
+   * to that user's connections only. Needs a connection signed in with a bearer
+   * token (SIGN_IN_REQUIRED otherwise).
+   */
+  myOrderPlaced: Order;
+  /**
+   * Pushes a product's new availability each time it changes: after an order
+   * through any gateway instance (within milliseconds), or when the stock
+   * poller sees it change outside the gateway (within one poll interval,
+   * STOCK_POLL_INTERVAL_MS, 5 s by default). One event per product and change.
+   */
+  stockChanged: StockChange;
+};
+
+
+/**
+ * Live updates. Subscriptions run over WebSocket (the `graphql-transport-ws`
+ * protocol of graphql-ws) at this same path, never over HTTP; see the README's
+ * "Subscriptions" for the connection, its bearer token and its limits. Each
+ * subscription pushes changes only: query the current state first.
+ */
+export type SubscriptionStockChangedArgs = {
+  productIds: Array<Scalars['ID']['input']>;
 };
 
 /** A user as other users see them: no personal data. */
@@ -604,10 +650,12 @@ export type ResolversTypes = {
   Review: ResolverTypeWrapper<DownstreamReview>;
   ReviewConnection: ResolverTypeWrapper<ReviewConnectionParent>;
   ReviewEdge: ResolverTypeWrapper<Omit<ReviewEdge, 'node'> & { node: ResolversTypes['Review'] }>;
+  StockChange: ResolverTypeWrapper<StockLevelChange>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SubmitReviewInput: SubmitReviewInput;
   SubmitReviewResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SubmitReviewResult']>;
   SubmitReviewSuccess: ResolverTypeWrapper<SubmitReviewSuccessParent>;
+  Subscription: ResolverTypeWrapper<{}>;
   User: ResolverTypeWrapper<PublicProfile>;
 };
 
@@ -646,10 +694,12 @@ export type ResolversParentTypes = {
   Review: DownstreamReview;
   ReviewConnection: ReviewConnectionParent;
   ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['Review'] };
+  StockChange: StockLevelChange;
   String: Scalars['String']['output'];
   SubmitReviewInput: SubmitReviewInput;
   SubmitReviewResult: ResolversUnionTypes<ResolversParentTypes>['SubmitReviewResult'];
   SubmitReviewSuccess: SubmitReviewSuccessParent;
+  Subscription: {};
   User: PublicProfile;
 };
 
@@ -876,6 +926,13 @@ export type ReviewEdgeResolvers<ContextType = RequestContext, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type StockChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StockChange'] = ResolversParentTypes['StockChange']> = {
+  availability?: Resolver<ResolversTypes['Availability'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type SubmitReviewResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SubmitReviewResult'] = ResolversParentTypes['SubmitReviewResult']> = {
   __resolveType: TypeResolveFn<'InvalidInput' | 'NotSignedIn' | 'SubmitReviewSuccess', ParentType, ContextType>;
 };
@@ -884,6 +941,11 @@ export type SubmitReviewSuccessResolvers<ContextType = RequestContext, ParentTyp
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   review?: Resolver<ResolversTypes['Review'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  myOrderPlaced?: SubscriptionResolver<ResolversTypes['Order'], "myOrderPlaced", ParentType, ContextType>;
+  stockChanged?: SubscriptionResolver<ResolversTypes['StockChange'], "stockChanged", ParentType, ContextType, RequireFields<SubscriptionStockChangedArgs, 'productIds'>>;
 };
 
 export type UserResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
@@ -921,8 +983,10 @@ export type Resolvers<ContextType = RequestContext> = {
   Review?: ReviewResolvers<ContextType>;
   ReviewConnection?: ReviewConnectionResolvers<ContextType>;
   ReviewEdge?: ReviewEdgeResolvers<ContextType>;
+  StockChange?: StockChangeResolvers<ContextType>;
   SubmitReviewResult?: SubmitReviewResultResolvers<ContextType>;
   SubmitReviewSuccess?: SubmitReviewSuccessResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };
 

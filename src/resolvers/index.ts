@@ -19,6 +19,7 @@ import { mutationResolvers } from './shared/mutation';
 import { productResolvers } from './shared/product';
 import { queryResolvers } from './shared/query';
 import { reviewResolvers, userResolvers } from './shared/review';
+import { stockChangeResolvers, subscriptionResolvers } from './shared/subscription';
 import { availabilityResolvers, DateScalar, DateTime, moneyResolvers, ratingResolvers } from './shared/values';
 import { reviewConnectionResolvers, webProductResolvers } from './web/product';
 
@@ -32,6 +33,8 @@ const shared: Resolvers = {
   Date: DateScalar,
   Query: queryResolvers,
   Mutation: mutationResolvers,
+  Subscription: subscriptionResolvers,
+  StockChange: stockChangeResolvers,
   Product: productResolvers,
   Category: categoryResolvers,
   Money: moneyResolvers,

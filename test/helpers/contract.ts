@@ -40,3 +40,21 @@ export function operation(name: string): ContractOperation {
   if (!found) throw new Error(`No contract operation ${name}`);
   return found;
 }
+
+/**
+ * The app documents the contract does not list (its subscriptions), in the
+ * project's own `documents/<frontend>/`; codegen adds them to the manifests.
+ */
+export const appDocuments: Omit<ContractOperation, 'variables'>[] = (['web', 'mobile'] as const).flatMap((frontend) => {
+  const dir = resolve(__dirname, '..', '..', 'documents', frontend);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((file) => ({ frontend, name: file.replace(/\.graphql$/, ''), document: readFileSync(join(dir, file), 'utf8') }));
+});
+
+export function appDocument(name: string): Omit<ContractOperation, 'variables'> {
+  const found = appDocuments.find((d) => d.name === name);
+  if (!found) throw new Error(`No app document ${name}`);
+  return found;
+}

@@ -10,6 +10,7 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_RATE_LIMITS,
   DEFAULT_RESOURCES,
+  DEFAULT_SUBSCRIPTIONS,
   DEFAULT_TRACING,
   DEVELOPMENT_JWT_SECRET,
   defaultOperationsDir,
@@ -19,6 +20,7 @@ import { startDemoServices, type DemoKnobs, type DemoServices } from '../../src/
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { Logger } from '../../src/logging/logger';
 import type { ServiceUrls } from '../../src/contract/services';
+import type { Timers } from '../../src/subscriptions/timers';
 
 export const TEST_JWT_SECRET = DEVELOPMENT_JWT_SECRET;
 
@@ -60,6 +62,7 @@ export function testConfig(services: ServiceUrls, overrides: Partial<GatewayConf
     requestTimeoutMs: 10_000,
     metricsPort: null,
     shutdown: { delayMs: 0, timeoutMs: 5000 },
+    subscriptions: { ...DEFAULT_SUBSCRIPTIONS },
     ...overrides,
   };
 }
@@ -97,6 +100,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** The caches' and breakers' clock. */
   now?: () => number;
+  /** The subscriptions' clock and timers (test/helpers/subscriptions.ts has a manual one). */
+  timers?: Timers;
 }
 
 export interface StackOptions extends GatewayOptions {
@@ -108,6 +113,7 @@ export async function startGateway(services: ServiceUrls, options: GatewayOption
   const gateway = await createGateway(testConfig(services, options.config), {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
   });
   const url = await gateway.listen();
   return {

@@ -20,18 +20,24 @@ export interface FieldSuggestionsPluginOptions {
 type ValidateEnd = (payload: { valid: boolean; result: readonly GraphQLError[]; setResult: (errors: GraphQLError[]) => void }) => void;
 
 export function fieldSuggestionsPlugin(options: FieldSuggestionsPluginOptions = {}): ApolloServerPlugin {
-  const armor = blockFieldSuggestionsPlugin(options.mask ? { mask: options.mask } : {}) as unknown as {
-    onValidate: (payload: unknown) => ValidateEnd;
-  };
+  const hide = fieldSuggestionsHider(options);
   return {
     async requestDidStart() {
       return {
         async validationDidStart() {
           return async (errors) => {
-            if (errors?.length) armor.onValidate({})({ valid: false, result: errors as readonly GraphQLError[], setResult: () => undefined });
+            if (errors?.length) hide(errors as readonly GraphQLError[]);
           };
         },
       };
     },
   };
+}
+
+/** Rewrites validation errors in place, suggestions masked (also used for subscriptions, which Apollo does not run). */
+export function fieldSuggestionsHider(options: FieldSuggestionsPluginOptions = {}): (errors: readonly GraphQLError[]) => void {
+  const armor = blockFieldSuggestionsPlugin(options.mask ? { mask: options.mask } : {}) as unknown as {
+    onValidate: (payload: unknown) => ValidateEnd;
+  };
+  return (errors) => armor.onValidate({})({ valid: false, result: errors, setResult: () => undefined });
 }

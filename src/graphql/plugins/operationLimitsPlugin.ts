@@ -13,29 +13,22 @@
  * It also refuses, with a 400, a request whose `operationName` names no
  * operation of the document, or a document of several operations sent
  * without one (graphql-jit, behind Apollo's executor hook, would otherwise
- * fail with a 500).
+ * fail with a 500), and a subscription, which runs over WebSocket only.
+ * The checks themselves are operationLimits.ts's, shared with the
+ * subscriptions' admission.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError, Kind, type DocumentNode } from 'graphql';
 import type { OperationLimits } from '../../config';
 import type { OperationContext } from '../../context/requestContext';
-import { operationLimitExceeded, quote, type LimitRule } from '../../errors/catalogue';
-import { rememberedOperationCost } from '../operationCost';
-import { operationShape, type OperationShape } from '../operationShape';
+import { ErrorCode, quote } from '../../errors/catalogue';
+import { checkOperationLimits, rejectionOf } from '../operationLimits';
 
 export interface OperationLimitsPluginOptions {
   /** The bounds (0 turns one off); defaults in config.ts. */
   limits: OperationLimits;
 }
-
-const RULES: readonly [LimitRule, keyof OperationShape, keyof OperationLimits, string][] = [
-  ['depth', 'depth', 'maxDepth', 'Fields may nest at most {limit} levels deep; this operation nests {value}.'],
-  ['aliases', 'aliases', 'maxAliases', 'An operation may use at most {limit} aliases; this one uses {value}.'],
-  ['rootFields', 'rootFields', 'maxRootFields', 'An operation may select at most {limit} root fields; this one selects {value}.'],
-  ['directives', 'directives', 'maxDirectives', 'A document may use at most {limit} directives; this one uses {value}.'],
-  ['fragmentSpreads', 'fragmentSpreads', 'maxFragmentSpreads', 'An operation may spread fragments at most {limit} times; this one spreads them {value} times.'],
-];
 
 export function operationLimitsPlugin(options: OperationLimitsPluginOptions): ApolloServerPlugin<OperationContext> {
   const { limits } = options;
@@ -44,45 +37,28 @@ export function operationLimitsPlugin(options: OperationLimitsPluginOptions): Ap
       return {
         async didResolveOperation({ contextValue, document, operation, request, schema }) {
           if (!operation) throw unresolvedOperation(document, request.operationName);
+          if (operation.operation === 'subscription') throw subscriptionOverHttp();
           const { record } = contextValue;
-          const trusted = record.trustedDocument !== undefined;
-          if (!trusted) {
-            const shape = operationShape(document, operation);
-            for (const [rule, measure, bound, message] of RULES) {
-              const limit = limits[bound];
-              const value = shape[measure];
-              if (limit > 0 && value > limit) {
-                record.rejection = rejectionOf(rule);
-                throw operationLimitExceeded(rule, limit, value, fill(message, limit, value));
-              }
-            }
-          }
-          const cost = rememberedOperationCost(schema, document, operation, request.variables);
-          if (!trusted && limits.maxCost > 0 && cost > limits.maxCost) {
-            record.rejection = 'cost';
-            throw operationLimitExceeded(
-              'cost',
-              limits.maxCost,
-              cost,
-              fill('An operation may cost at most {limit} (estimated from @cost weights and @listSize sizes); this one costs {value}.', limits.maxCost, cost),
-            );
+          const checked = checkOperationLimits(limits, schema, document, operation, request.variables, record.trustedDocument !== undefined);
+          if (!checked.ok) {
+            record.rejection = rejectionOf(checked.rule);
+            throw checked.error;
           }
           // Set only for an operation that will run, and before this hook's first await: Apollo
           // starts every plugin's didResolveOperation at once, and the budgets read it.
-          record.cost = cost;
+          record.cost = checked.cost;
         },
       };
     },
   };
 }
 
-/** A rule as the rejections metric names it (snake case). */
-export function rejectionOf(rule: LimitRule): string {
-  return rule.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
-function fill(message: string, limit: number, value: number): string {
-  return message.replace('{limit}', String(limit)).replace('{value}', String(value));
+/** Subscriptions run over WebSocket, at the same path (src/subscriptions/); over HTTP there is no stream to send events on. */
+function subscriptionOverHttp(): GraphQLError {
+  return new GraphQLError(
+    'Subscriptions run over WebSocket (the graphql-transport-ws protocol) at this same path, not over HTTP; send queries and mutations here.',
+    { extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } } },
+  );
 }
 
 function unresolvedOperation(document: DocumentNode, operationName: string | undefined): GraphQLError {

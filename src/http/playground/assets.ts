@@ -1,8 +1,9 @@
 /**
  * The playground's static assets, all served by the gateway itself (no CDN: the machine that runs it
  * may have no internet access, and the page's strict CSP forbids third-party origins anyway):
- * GraphiQL's UMD bundle + CSS and React/ReactDOM UMD production builds read from node_modules, the
- * browser script `client.js` next to this file, and a small stylesheet and favicon kept inline.
+ * GraphiQL's UMD bundle + CSS, React/ReactDOM UMD production builds and graphql-ws's browser build
+ * read from node_modules, the browser scripts `client.js` and `subscriptions.js` next to this file,
+ * and a small stylesheet and favicon kept inline.
  *
  * Each asset is read on first request and then kept in memory with its gzip form and ETag. URLs carry
  * a version (`?v=`), so the responses can be cached as immutable for a year.
@@ -107,6 +108,9 @@ const ASSETS: ReadonlyMap<string, AssetSource> = new Map<string, AssetSource>([
   ['react-dom.production.min.js', { contentType: JS, load: fromPackage('react-dom', 'umd/react-dom.production.min.js') }],
   ['playground-client.js', { contentType: JS, load: async () => readBrowserScript('client.js') }],
   ['playground-waterfall.js', { contentType: JS, load: async () => readBrowserScript('waterfall.js') }],
+  // Subscriptions: graphql-ws's own browser build (global `graphqlWs`) and the script that uses it.
+  ['graphql-ws.min.js', { contentType: JS, load: fromPackage('graphql-ws', 'umd/graphql-ws.min.js') }],
+  ['playground-subscriptions.js', { contentType: JS, load: async () => readBrowserScript('subscriptions.js') }],
   ['playground.css', { contentType: CSS, load: async () => Buffer.from(PAGE_CSS, 'utf8') }],
   ['favicon.svg', { contentType: 'image/svg+xml', load: async () => Buffer.from(FAVICON, 'utf8') }],
 ]);
@@ -121,8 +125,11 @@ function assetVersion(name: string): string {
       return packageVersion('react');
     case 'react-dom.production.min.js':
       return packageVersion('react-dom');
+    case 'graphql-ws.min.js':
+      return packageVersion('graphql-ws');
     case 'playground-client.js':
     case 'playground-waterfall.js':
+    case 'playground-subscriptions.js':
       try {
         return shortHash(readBrowserScript(BROWSER_SCRIPTS[name]));
       } catch {
@@ -164,14 +171,19 @@ function fromPackage(pkg: string, file: string): () => Promise<Buffer> {
  *   contract version (so /graphql/web and /graphql/mobile don't share tabs, and a changed contract
  *   shows the new operations instead of stale stored tabs), and renders GraphiQL;
  * - `waterfall.js` is the Waterfall panel (a GraphiQL plugin) that draws the last response's
- *   `extensions.diagnostics`, in a file of its own so client.js stays small.
+ *   `extensions.diagnostics`, in a file of its own so client.js stays small;
+ * - `subscriptions.js` runs subscriptions over graphql-ws (its browser build, `graphql-ws.min.js`).
  *
  * Located from the project root rather than `__dirname`: tsc does not copy .js files, so the compiled
  * dist/src/http/playground/ has none of them and `npm start` reads the ones in src/, like tests and tsx.
  */
-type BrowserScript = 'client.js' | 'waterfall.js';
+type BrowserScript = 'client.js' | 'waterfall.js' | 'subscriptions.js';
 
-const BROWSER_SCRIPTS: Record<'playground-client.js' | 'playground-waterfall.js', BrowserScript> = { 'playground-client.js': 'client.js', 'playground-waterfall.js': 'waterfall.js' };
+const BROWSER_SCRIPTS: Record<'playground-client.js' | 'playground-waterfall.js' | 'playground-subscriptions.js', BrowserScript> = {
+  'playground-client.js': 'client.js',
+  'playground-waterfall.js': 'waterfall.js',
+  'playground-subscriptions.js': 'subscriptions.js',
+};
 
 const browserScripts = new Map<BrowserScript, Buffer>();
 

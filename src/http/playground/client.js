@@ -79,7 +79,8 @@
   }
 
   var props = {
-    fetcher: fetcher,
+    // Subscriptions over WebSocket (subscriptions.js), when that script is there.
+    fetcher: window.playgroundSubscriptions ? window.playgroundSubscriptions.withSubscriptions(fetcher, config) : fetcher,
     // Content of tabs opened with "+" (and of the only tab when no operations were given).
     defaultQuery: '# ' + config.frontend + ' playground: queries run against ' + config.endpoint + '\n',
     isHeadersEditorEnabled: true,

@@ -113,6 +113,8 @@ export function renderPlaygroundHtml(options: PlaygroundOptions, nonce: string):
 <script src="${assetUrl('react-dom.production.min.js')}"></script>
 <script src="${assetUrl('graphiql.min.js')}"></script>
 <script src="${assetUrl('playground-waterfall.js')}"></script>
+<script src="${assetUrl('graphql-ws.min.js')}"></script>
+<script src="${assetUrl('playground-subscriptions.js')}"></script>
 <script src="${assetUrl('playground-client.js')}"></script>
 </body>
 </html>
