@@ -11,6 +11,7 @@ import type { Rotation } from './load';
 import type { SoakResult } from './memory';
 import type { OverloadResult } from './overload';
 import type { OperationSpec } from './operations';
+import type { CallPlan } from './plainClient';
 import { startGateway, stopProcess, type DemoProcess, type GatewayProcess, type Scenario } from './processes';
 import type { ProtectionsResult } from './protections';
 import type { OperationResult } from './report';
@@ -35,6 +36,8 @@ export interface Context {
   overload: OverloadResult | null;
   protections: ProtectionsResult | null;
   tracing: TracingResult | null;
+  /** Each operation's recorded downstream calls (plainClient.ts), replayed by the plain client. */
+  plans: Map<string, CallPlan[]>;
   tmp: string;
 }
 

@@ -92,7 +92,13 @@ export interface LoadResult {
   timeouts: number;
   /** Mean bytes per response as read off the socket (status line and headers included). */
   meanResponseBytes: number;
+  /** The first few answers that were not a clean 2xx (status and the start of the body), to say what went wrong. */
+  problemSamples: string[];
 }
+
+/** How many problem answers a run keeps, and how much of each. */
+const PROBLEM_SAMPLES = 3;
+const PROBLEM_SAMPLE_CHARS = 300;
 
 const active = new Set<AutocannonInstance>();
 
@@ -147,6 +153,7 @@ export function runLoad(baseUrl: string, rotation: Rotation, connections: number
   let graphqlErrors = 0;
   let admittedGraphqlErrors = 0;
   let bytes = 0;
+  const problemSamples: string[] = [];
   const statusCodes: Record<string, number> = {};
   const started = process.hrtime.bigint();
 
@@ -171,6 +178,8 @@ export function runLoad(baseUrl: string, rotation: Rotation, connections: number
               return req;
             },
             onResponse(status, body) {
+              const clean = status >= 200 && status <= 299 && !body.includes('"errors"');
+              if (!clean && problemSamples.length < PROBLEM_SAMPLES) problemSamples.push(`HTTP ${status}: ${body.slice(0, PROBLEM_SAMPLE_CHARS)}`);
               if (!body.includes('"errors"')) return;
               graphqlErrors++;
               if (status >= 200 && status <= 299) admittedGraphqlErrors++;
@@ -198,6 +207,7 @@ export function runLoad(baseUrl: string, rotation: Rotation, connections: number
           connectionErrors: result.errors,
           timeouts: result.timeouts,
           meanResponseBytes: all.count ? bytes / all.count : NaN,
+          problemSamples,
         });
       },
     );

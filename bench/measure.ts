@@ -120,6 +120,6 @@ export function progressLine(r: RunRecord): string {
   ];
   if (g) parts.push(`calls ${f(g.callsPerRequest, 2)}/req`, `redis ${f(g.redisRoundtripsPerRequest, 2)}/req`, `cpu ${f(g.cpuMsPerRequest, 3)} ms/req`, `rss ${f(g.rssMB, 0)} MB`);
   const bad = l.non2xx + l.graphqlErrors + l.connectionErrors + l.timeouts;
-  parts.push(bad ? `ERRORS non-2xx ${l.non2xx} gql ${l.graphqlErrors} conn ${l.connectionErrors} timeouts ${l.timeouts}` : 'no errors');
+  parts.push(bad ? `ERRORS non-2xx ${l.non2xx} gql ${l.graphqlErrors} conn ${l.connectionErrors} timeouts ${l.timeouts}${l.problemSamples[0] ? `; first: ${l.problemSamples[0]}` : ''}` : 'no errors');
   return parts.join('  ');
 }

@@ -3,7 +3,11 @@
  *
  * 1. demo services in their own process (`--latency`), ids probed for the cold rotation;
  * 2. cold gateway (no entity cache, no response cache): per operation a
- *    latency run with 1 connection and a throughput run with `--connections`;
+ *    latency run with 1 connection, 20 sequential requests whose downstream
+ *    calls are recorded (plainClient.ts), and a throughput run with
+ *    `--connections`; then the plain client replaying the recorded calls;
+ *    then the same latency runs, and the plain client, against a second set of
+ *    demo services at 0 ms;
  * 3. warm gateway (entity cache): per operation a throughput run, then the
  *    bare node:http reference answering the same bytes; then the memory soak;
  * 4. cached gateway (entity + response cache): per operation a throughput
@@ -36,12 +40,16 @@ import { soak } from './memory';
 import { measureOverload, OVERLOAD_FACTOR } from './overload';
 import { loadOperations, type OperationSpec } from './operations';
 import { measureProtections, PROTECTIONS_ENV, PROTECTIONS_OPERATIONS } from './protections';
-import { startBareServer, startDemo, stopAll, stopProcess, type GatewayProcess, type Scenario } from './processes';
+import { startBareServer, startDemo, stopAll, stopProcess, type GatewayProcess, type Scenario, type ServiceUrls } from './processes';
 import { evaluateTargets, markdown, operationResult, tables, updateReadme, writeOutputs, type BenchResults, type OperationResult } from './report';
 import { coldRotation, exampleRotation, exampleToken, mixedRotation, prepareColdInputs } from './rotation';
 import { sideBySidePlan, type SideBySidePlan } from './sideBySide';
 import { measureTracing, TRACING_OPERATIONS } from './tracing';
 import { problemOf, send, warmUp } from './warmup';
+import { MIN_PLAN_LATENCY_MS, recordPlans, runPlainLatency } from './plainClient';
+
+/** Sequential cold requests recorded per operation (plainClient.ts): the exact calls count, and the plain client's plans. */
+const RECORDED_REQUESTS = 20;
 
 async function coldPhase(ctx: Context): Promise<void> {
   const { options, demo } = ctx;
@@ -53,10 +61,53 @@ async function coldPhase(ctx: Context): Promise<void> {
       warn(await warmUp(gw.url, rotation, 20), `${op.name} cold warm-up`);
       result.runs.coldLatency = await measureGatewayRun(gw, demo.urls.catalog, op.name, 'latency', rotation, 1, options.durationS);
       log(progressLine(result.runs.coldLatency));
+      const { plans, ...recorded } = await recordPlans(gw.url, demo.urls.catalog, rotation, RECORDED_REQUESTS, options.latencyMs);
+      ctx.plans.set(op.name, plans);
+      result.recorded = recorded;
+      log(`  recorded ${recorded.requests} sequential cold requests: ${recorded.calls} downstream calls (${[...new Set(recorded.callsPerRequest)].join('/')} per request), ${[...new Set(recorded.levelsPerRequest)].join('/')} levels`);
+      warn(recorded.problem, `${op.name} recorded requests`);
       result.runs.coldThroughput = await measureGatewayRun(gw, demo.urls.catalog, op.name, 'throughput', rotation, options.connections, options.durationS);
       log(progressLine(result.runs.coldThroughput));
     }
   });
+  await plainPhase(ctx, demo.urls, 'latency');
+}
+
+/** The plain client over each operation's recorded calls (the cold p50s' reference), against `urls`. */
+async function plainPhase(ctx: Context, urls: ServiceUrls, which: 'latency' | 'zero'): Promise<void> {
+  if (ctx.options.latencyMs < MIN_PLAN_LATENCY_MS) {
+    log(`  plain client: skipped (--latency ${ctx.options.latencyMs} < ${MIN_PLAN_LATENCY_MS} ms: levels cannot be told apart by arrival)`);
+    return;
+  }
+  for (const op of ctx.ops) {
+    const plans = ctx.plans.get(op.name);
+    if (!plans || plans.length === 0) continue;
+    const result = ctx.results.get(op.name) as OperationResult;
+    const run = await runPlainLatency(urls, plans, ctx.options.durationS);
+    result.plain = { ...result.plain, [which]: run };
+    log(`  plain client ${which === 'zero' ? 'at 0 ms' : `at ${ctx.options.latencyMs} ms`}  ${op.name.padEnd(18)} p50 ${run.latencyMs.p50.toFixed(2)} p95 ${run.latencyMs.p95.toFixed(2)} ms  ${run.requests} requests${run.failures ? `  ${run.failures} FAILED calls` : ''}`);
+  }
+}
+
+/** A second set of demo services at 0 ms and a cold gateway on them: the latency runs that show the gateway's own cost. */
+async function coldZeroPhase(ctx: Context): Promise<void> {
+  phase('cold at 0 ms: a second set of demo services at --latency 0, ENTITY_CACHE=false RESPONSE_CACHE=false, arguments rotate');
+  const zero = await startDemo(ctx.root, 0);
+  log(`  demo (0 ms) pid ${zero.proc.pid}: ${Object.values(zero.urls).join(' ')}`);
+  try {
+    await withGateway({ ...ctx, demo: zero }, 'cold', async (gw) => {
+      for (const op of ctx.ops) {
+        const rotation = ctx.coldRotations.get(op.name) as Rotation;
+        const result = ctx.results.get(op.name) as OperationResult;
+        warn(await warmUp(gw.url, rotation, 20), `${op.name} cold (0 ms) warm-up`);
+        result.runs.coldZeroLatency = await measureGatewayRun(gw, zero.urls.catalog, op.name, 'latency', rotation, 1, ctx.options.durationS);
+        log(progressLine(result.runs.coldZeroLatency));
+      }
+    });
+    await plainPhase(ctx, zero.urls, 'zero');
+  } finally {
+    await stopProcess(zero.proc);
+  }
 }
 
 async function barePhase(ctx: Context, gw: GatewayProcess, op: OperationSpec, result: OperationResult): Promise<void> {
@@ -211,10 +262,12 @@ async function main(): Promise<void> {
       overload: null,
       protections: null,
       tracing: null,
+      plans: new Map(),
       tmp,
     };
 
     await coldPhase(ctx);
+    await coldZeroPhase(ctx);
     await cachedPhase(ctx, 'warm');
     await cachedPhase(ctx, 'cached');
     await overloadPhase(ctx);

@@ -22,6 +22,8 @@ export interface DemoRequest {
   service: ServiceName;
   method: string;
   route: string;
+  /** The request-target as received (path and query string), so a benchmark can replay the exact call. */
+  target: string;
   query: Record<string, string>;
   /** The raw `x-user-id` header, when one was sent. */
   userId?: string;

@@ -121,7 +121,7 @@ export function createServiceServer(definition: ServiceDefinition, hub: DemoHub,
     const method = req.method ?? 'GET';
     const match = matchRoute(routes, method, pathname);
     const userId = firstHeader(req.headers['x-user-id']);
-    const entry: DemoRequest = { service, method, route: match ? match.compiled.id : `${method} ${pathname}`, query, at: performance.now() };
+    const entry: DemoRequest = { service, method, route: match ? match.compiled.id : `${method} ${pathname}`, target: url, query, at: performance.now() };
     if (userId !== undefined) entry.userId = userId;
     const traceparent = firstHeader(req.headers.traceparent);
     if (traceparent !== undefined) entry.traceparent = traceparent;
