@@ -31,7 +31,7 @@ describe('knobs', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error: 'UNAVAILABLE', message: expect.any(String) });
     expect(demo.data.stockBySku.get('SKU-000002')?.available).toBe(before);
-    expect(demo.requests()).toEqual([{ service: 'orders', method: 'POST', route: 'POST /orders', query: {}, userId: 'u-0001', at: expect.any(Number) }]);
+    expect(demo.requests()).toEqual([{ service: 'orders', method: 'POST', route: 'POST /orders', target: '/orders', query: {}, userId: 'u-0001', at: expect.any(Number) }]);
 
     // Other services are unaffected.
     expect((await fetch(`${demo.urls.catalog}/products/p-0001`)).status).toBe(200);
@@ -93,7 +93,7 @@ describe('knobs', () => {
 });
 
 describe('request log', () => {
-  it('records every request in order with its route template, query and user', async () => {
+  it('records every request in order with its route template, request-target, query and user', async () => {
     await fetch(`${demo.urls.catalog}/products/p-0042`);
     await fetch(`${demo.urls.catalog}/products?ids=p-0001,p-0002&limit=5`);
     await fetch(`${demo.urls.inventory}/stock?skus=SKU-000001`, { headers: { 'x-user-id': 'u-0007' } });
@@ -101,11 +101,11 @@ describe('request log', () => {
     await fetch(`${demo.urls.catalog}/nowhere`);
     const log = demo.requests();
     expect(log.map(({ at, ...rest }) => rest)).toEqual([
-      { service: 'catalog', method: 'GET', route: 'GET /products/{id}', query: {} },
-      { service: 'catalog', method: 'GET', route: 'GET /products', query: { ids: 'p-0001,p-0002', limit: '5' } },
-      { service: 'inventory', method: 'GET', route: 'GET /stock', query: { skus: 'SKU-000001' }, userId: 'u-0007' },
-      { service: 'reviews', method: 'GET', route: 'GET /products/{productId}/reviews', query: { limit: '3' } },
-      { service: 'catalog', method: 'GET', route: 'GET /nowhere', query: {} },
+      { service: 'catalog', method: 'GET', route: 'GET /products/{id}', target: '/products/p-0042', query: {} },
+      { service: 'catalog', method: 'GET', route: 'GET /products', target: '/products?ids=p-0001,p-0002&limit=5', query: { ids: 'p-0001,p-0002', limit: '5' } },
+      { service: 'inventory', method: 'GET', route: 'GET /stock', target: '/stock?skus=SKU-000001', query: { skus: 'SKU-000001' }, userId: 'u-0007' },
+      { service: 'reviews', method: 'GET', route: 'GET /products/{productId}/reviews', target: '/products/p-0001/reviews?limit=3', query: { limit: '3' } },
+      { service: 'catalog', method: 'GET', route: 'GET /nowhere', target: '/nowhere', query: {} },
     ]);
     // Arrival times are increasing: the log is in order.
     expect(log.map((r) => r.at)).toEqual([...log.map((r) => r.at)].sort((a, b) => a - b));
