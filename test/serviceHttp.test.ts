@@ -154,6 +154,15 @@ async function downstreamFailure(promise: Promise<unknown>): Promise<DownstreamE
   return error as DownstreamError;
 }
 
+/** Resolves once `condition` holds (polled each tick of the event loop, at most 5 s). */
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 const get = (http: ServiceHttp, path: string, extra: { trace?: CallTrace; query?: Record<string, string | number | undefined> } = {}) =>
   http.call('GET', path, { route: `GET ${path}`, check: productItems, ...extra });
 
@@ -339,6 +348,31 @@ describe('timeouts and unreachable services', () => {
     expect(error.failure).toBe('unreachable');
     expect(error.status).toBeUndefined();
     expect(error.message).toBe('The catalog service could not be reached.');
+  });
+});
+
+describe('the bulkhead and background refreshes', () => {
+  it("a background refresh takes a free slot or none: with every slot busy it fails at once, unsent, while a request's call waits for the slot", async () => {
+    const http = service({ maxConcurrent: 1, maxQueued: 8, requestTimeoutMs: 5000, retries: 0 });
+    const holding = get(http, '/hang');
+    await waitFor(() => server.requestsTo('/hang').length === 1);
+
+    const refresh = await downstreamFailure(get(http, '/products', { trace: { downstreamCalls: 0, background: true } }));
+    expect(refresh.failure).toBe('bulkhead');
+    expect(refresh.extensions).toEqual({ code: 'DOWNSTREAM_UNAVAILABLE', service: 'catalog' });
+    expect(refresh.message).toBe('The catalog service was not called: every call slot is busy, and a background refresh never waits for one.');
+
+    const trace: CallTrace = { downstreamCalls: 0 };
+    const waiting = get(http, '/products', { trace });
+    // The hanging call ends: its slot goes to the request's call, which was queued.
+    (hanging.pop() as ServerResponse).destroy();
+    await holding.catch(() => undefined);
+    expect((await waiting).status).toBe(200);
+    expect(trace.downstreamCalls).toBe(1);
+    expect(server.requestsTo('/products')).toHaveLength(1);
+
+    // With a slot free, a background refresh goes out as any call does.
+    expect((await get(http, '/products', { trace: { downstreamCalls: 0, background: true } })).status).toBe(200);
   });
 });
 

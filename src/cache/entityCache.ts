@@ -146,7 +146,7 @@ export class EntityCache {
         }
         if (locked.length === 0) return;
         const fetchedAt = this.now();
-        const result = await fetch(locked, { downstreamCalls: 0 });
+        const result = await fetch(locked, { downstreamCalls: 0, background: true });
         await this.write(this.storeFetched(family, locked, result, fetchedAt));
       } catch {
         // The stale copy keeps answering; the next request past freshness tries again.

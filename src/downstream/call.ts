@@ -19,6 +19,15 @@ export interface CallTrace {
   signal?: AbortSignal;
   /** Outside production, what records each call for the response's diagnostics (diagnostics/callLog.ts); absent otherwise. */
   calls?: CallRecorder;
+  /**
+   * A background refresh (stale-while-revalidate), made for no request: it
+   * takes a free call slot of the service's bulkhead or none, and never waits
+   * in its queue. Why: a refresh only improves an answer the cache already
+   * has, so under load it must never hold a slot, or a place in the queue,
+   * that a request's call is waiting for (the stale copy keeps answering and
+   * the next reader past freshness tries again).
+   */
+  background?: boolean;
 }
 
 /** Records a request's calls as they happen (its diagnostics): the transport tells it when each begins and ends. */

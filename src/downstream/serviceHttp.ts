@@ -180,6 +180,7 @@ export class ServiceHttp {
     if (left <= 0) throw new DownstreamError(this.service, 'deadline', `was not called: the request's deadline had passed`);
     const free = this.bulkhead.tryAcquire();
     if (free) return free;
+    if (options.trace?.background) throw new DownstreamError(this.service, 'bulkhead', 'was not called: every call slot is busy, and a background refresh never waits for one');
     const signals = this.readSignals(method, options);
     if (left !== Infinity) signals.push(AbortSignal.timeout(Math.ceil(left)));
     try {
