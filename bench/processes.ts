@@ -11,8 +11,7 @@
  * an `exit` hook SIGKILLs anything still alive as a last resort.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 
@@ -82,36 +81,54 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((m) => stopProcess(m)));
 }
 
-/** A port nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** `count` consecutive free ports (the demo's `--base-port` takes N…N+5). */
-export async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 40000);
-    let ok = true;
-    for (let k = 0; k < count && ok; k++) ok = await portIsFree(base + k);
-    if (ok) return base;
+/**
+ * The TCP port a child process listens on, read from /proc: the OS picks it
+ * (the child listens on port 0), so no port is ever chosen here, closed and
+ * assumed still free. The child's socket inodes (/proc/<pid>/fd) are matched
+ * against the listening sockets of /proc/net/tcp; undefined until it listens.
+ */
+export function listeningPort(pid: number): number | undefined {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return undefined;
   }
-  throw new Error(`found no ${count} consecutive free ports`);
+  const inodes = new Set<string>();
+  for (const fd of fds) {
+    try {
+      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // local_address is HEXIP:HEXPORT, st 0A is LISTEN, the inode is column 10.
+      if (cols[3] === '0A' && inodes.has(cols[9] as string)) return parseInt((cols[1] as string).split(':')[1] as string, 16);
+    }
+  }
+  return undefined;
+}
+
+/** Waits until the child listens (see listeningPort); fails early, with its output, if it exits. */
+async function waitForListening(owner: Managed, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (owner.exited()) throw new Error(`${owner.name} exited before it listened:\n${owner.output()}`);
+    const port = listeningPort(owner.pid);
+    if (port !== undefined) return port;
+    if (Date.now() > deadline) throw new Error(`${owner.name} did not listen within ${timeoutMs} ms:\n${owner.output()}`);
+    await sleep(50);
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -155,8 +172,8 @@ export interface DemoProcess {
 /** `node dist/src/demo/main.js --latency MS --base-port N`; resolves when all six /healthz answer. */
 export async function startDemo(root: string, latencyMs: number): Promise<DemoProcess> {
   const script = compiled(root, 'src/demo/main.js');
-  const base = await freePortRange(SERVICES.length);
-  const proc = spawnNode('demo services', script, ['--latency', String(latencyMs), '--base-port', String(base)], baseEnv(), true);
+  // Every service on port 0: the OS picks, and the demo prints the URLs it got.
+  const proc = spawnNode('demo services', script, ['--latency', String(latencyMs), ...SERVICES.flatMap((s) => [`--${s}-port`, '0'])], baseEnv(), true);
   const urls = await new Promise<ServiceUrls>((resolve, reject) => {
     const found: Partial<ServiceUrls> = {};
     let buffered = '';
@@ -223,11 +240,10 @@ export async function startGateway(
   nodeFlags: readonly string[] = [],
 ): Promise<GatewayProcess> {
   const script = compiled(root, 'src/main.js');
-  const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...baseEnv(),
     NODE_ENV: 'production',
-    PORT: String(port),
+    PORT: '0', // the OS picks; read back from /proc (listeningPort)
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     CATALOG_URL: services.catalog,
@@ -250,7 +266,7 @@ export async function startGateway(
   }
   // Started exactly as `npm start` starts it: with the same heap budget (package.json, GATEWAY_HEAP_MB).
   const proc = spawnNode(`gateway (${scenario})`, script, [], env, false, [`--max-old-space-size=${GATEWAY_HEAP_MB}`, ...nodeFlags]);
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${await waitForListening(proc)}`;
   await waitForHttp(`${url}/healthz`, proc);
   return { proc, url, scenario };
 }
@@ -263,9 +279,8 @@ export interface BareProcess {
 /** The reference: `node dist/bench/bareServer.js` answering `bodyFile`'s bytes to every request. */
 export async function startBareServer(root: string, bodyFile: string, contentType: string): Promise<BareProcess> {
   const script = compiled(root, 'bench/bareServer.js');
-  const port = await freePort();
-  const proc = spawnNode('bare server', script, ['--port', String(port), '--body-file', bodyFile, '--content-type', contentType], baseEnv(), false);
-  const url = `http://127.0.0.1:${port}`;
+  const proc = spawnNode('bare server', script, ['--port', '0', '--body-file', bodyFile, '--content-type', contentType], baseEnv(), false);
+  const url = `http://127.0.0.1:${await waitForListening(proc)}`;
   await waitForHttp(`${url}/healthz`, proc);
   return { proc, url };
 }
