@@ -70,7 +70,7 @@ describe('loads in the same tick', () => {
     const ids = [pid(3), pid(1), pid(2), pid(1)];
     const products = await Promise.all(ids.map((id) => loaders.product.load(id)));
     expect(products.map((p) => p?.id)).toEqual(ids);
-    expect(demo.requests()).toEqual([{ service: 'catalog', method: 'GET', route: 'GET /products', query: { ids: 'p-0003,p-0001,p-0002' }, at: expect.any(Number) }]);
+    expect(demo.requests()).toEqual([{ service: 'catalog', method: 'GET', route: 'GET /products', target: '/products?ids=p-0003%2Cp-0001%2Cp-0002', query: { ids: 'p-0003,p-0001,p-0002' }, at: expect.any(Number) }]);
     expect(trace.downstreamCalls).toBe(1);
   });
 
@@ -133,7 +133,7 @@ describe('a rating with no feeder in flight goes at once', () => {
     await rating;
     // The rating answered while the (non-feeding) product call is still out.
     expect(order).toEqual(['rating']);
-    expect(callsTo('GET /ratings')).toEqual([{ service: 'reviews', method: 'GET', route: 'GET /ratings', query: { productIds: pid(1) }, at: expect.any(Number) }]);
+    expect(callsTo('GET /ratings')).toEqual([{ service: 'reviews', method: 'GET', route: 'GET /ratings', target: `/ratings?productIds=${pid(1)}`, query: { productIds: pid(1) }, at: expect.any(Number) }]);
     await product;
     expect(order).toEqual(['rating', 'product']);
     expect(routes().sort()).toEqual(['GET /products', 'GET /ratings']);
