@@ -90,10 +90,13 @@ describe('a token that expires', () => {
   it('closes the socket with 4403 when it expires', async () => {
     const timers = new ManualTimers();
     const instance = await gateway({}, timers);
-    const client = liveClient(instance.url, 'web', await token('u-0001', 60));
+    const jwt = await token('u-0001', 60);
+    const client = liveClient(instance.url, 'web', jwt);
     const orders = subscribe(client, ORDERS);
     await waitFor(() => instance.gateway.live.listening === 1, 'the subscription');
-    await timers.advance(59_000);
+    // The token's `exp` is wall-clock (its signing time + 60 s), the gateway's clock the manual one: go by the token.
+    const expiresAtMs = (JSON.parse(Buffer.from(jwt.split('.')[1] as string, 'base64url').toString('utf8')) as { exp: number }).exp * 1000;
+    await timers.advance(expiresAtMs - timers.now() - 1000);
     expect(client.closes).toEqual([]);
     await timers.advance(2000);
     await waitFor(() => client.closes.length === 1, 'the close');
@@ -118,7 +121,7 @@ describe('a token that expires', () => {
     await instance.graphql('web', PLACE, { input: { lines: [{ productId: 'p-0002', quantity: 1 }] } }, { authorization: `Bearer ${await token('u-0001')}` });
     expect((await client.next((m) => m.id === 'orders' && m.type === 'next', 'the order')).payload.data.myOrderPlaced.lines).toEqual([{ quantity: 1 }]);
 
-    await timers.advance(500_000);
+    await timers.advance(600_000); // past the new token's expiry, however long the gateway took to start
     expect(await client.closed).toMatchObject({ code: 4403 });
   });
 
