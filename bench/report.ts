@@ -265,6 +265,7 @@ export function tables(results: BenchResults): string {
     lines.push('| memory soak | run | seconds | req/s | p99 ms | errors | calls/req | CPU ms/req | RSS after MB | peak RSS MB |');
     lines.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const s of results.soaks) {
+      lines.push(`| ${s.scenario} gateway, fill pass (unmeasured) | 0 | ${f(s.fill.seconds, 0)} | ${f(s.fill.requests / s.fill.seconds, 0)} | – | – | – | – | ${f(s.fill.rssMB)} | – |`);
       s.runs.forEach((r, i) => {
         const l = r.load;
         const g = r.gateway;

@@ -160,6 +160,11 @@ export function exampleRotation(op: OperationSpec, token: string): Rotation {
 }
 
 /** Mixed load for the memory soak: the operations in turn, each with its own cold rotation (so caches fill). */
+/** Requests after which a mixedRotation of `rotations` has sent every request of each at least once. */
+export function fullPass(rotations: readonly Rotation[]): number {
+  return rotations.length * Math.max(0, ...rotations.map((r) => r.size));
+}
+
 export function mixedRotation(rotations: readonly Rotation[]): Rotation {
   let i = 0;
   return {

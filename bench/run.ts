@@ -42,7 +42,7 @@ import { loadOperations, type OperationSpec } from './operations';
 import { measureProtections, PROTECTIONS_ENV, PROTECTIONS_OPERATIONS } from './protections';
 import { startBareServer, startDemo, stopAll, stopProcess, type GatewayProcess, type Scenario, type ServiceUrls } from './processes';
 import { evaluateTargets, markdown, operationResult, tables, updateReadme, writeOutputs, type BenchResults, type OperationResult } from './report';
-import { coldRotation, exampleRotation, exampleToken, mixedRotation, prepareColdInputs } from './rotation';
+import { coldRotation, exampleRotation, exampleToken, fullPass, mixedRotation, prepareColdInputs } from './rotation';
 import { sideBySidePlan, type SideBySidePlan } from './sideBySide';
 import { measureTracing, TRACING_OPERATIONS } from './tracing';
 import { problemOf, send, warmUp } from './warmup';
@@ -139,9 +139,9 @@ async function cachedPhase(ctx: Context, scenario: 'warm' | 'cached'): Promise<v
       log(progressLine(run));
       if (scenario === 'warm') await barePhase(ctx, gw, op, result);
     }
-    log(`  memory soak: ${options.soakS} s of mixed load over ${ctx.ops.length} operations, twice`);
-    const mixed = mixedRotation(ctx.ops.map((op) => coldRotation(op, ctx.inputs)));
-    ctx.soaks.push(await soak(gw, demo.urls.catalog, mixed, options.connections, options.soakS, log));
+    log(`  memory soak: a fill pass, then ${options.soakS} s of mixed load over ${ctx.ops.length} operations, twice`);
+    const rotations = ctx.ops.map((op) => coldRotation(op, ctx.inputs));
+    ctx.soaks.push(await soak(gw, demo.urls.catalog, mixedRotation(rotations), fullPass(rotations), options.connections, options.soakS, log));
   });
 }
 
