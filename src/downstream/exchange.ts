@@ -7,8 +7,8 @@
  * buffering) and, for the call's deadline, an AbortController joined to the
  * request's signals with `AbortSignal.any`; a cold WebProductPage makes eight
  * calls, and that machinery was a tenth of its CPU (bench/README.md, "Cold
- * path"). Here the handler keeps the chunks and the call's timer and
- * listeners abort it directly.
+ * path"). Here the handler keeps the chunks, and the call's timer and
+ * signals abort it directly (one listener per signal for all its calls).
  *
  * What `request` + `body.text()` did is kept exactly, since the transport's
  * error mapping and the circuit breaker depend on it:
@@ -77,7 +77,7 @@ class Exchange implements Dispatcher.DispatchHandler {
         this.cancelled = { reason: signal.reason };
         break;
       }
-      signal.addEventListener('abort', this.onAbort);
+      waitOn(signal, this);
       this.listening.push(signal);
     }
     this.timer = setTimeout(this.onTimeout, bounds.timeoutMs);
@@ -115,7 +115,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.reject(error);
   }
 
-  private cancel(reason: unknown): void {
+  /** Called by the signal's one listener (waitOn), or by the timer. */
+  cancel(reason: unknown): void {
     if (this.settled || this.cancelled) return;
     this.cancelled = { reason };
     if (!this.controller) return; // not sent yet: onRequestStart applies it
@@ -128,10 +129,6 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.controller.abort(undefined as unknown as Error);
   }
 
-  private readonly onAbort = (event: Event): void => {
-    this.cancel((event.target as AbortSignal).reason);
-  };
-
   private readonly onTimeout = (): void => {
     this.cancel(this.bounds.timeoutReason() ?? new DOMException('This operation was aborted', 'AbortError'));
   };
@@ -139,8 +136,27 @@ class Exchange implements Dispatcher.DispatchHandler {
   private settle(): void {
     this.settled = true;
     clearTimeout(this.timer);
-    for (const signal of this.listening) signal.removeEventListener('abort', this.onAbort);
+    for (const signal of this.listening) waiting.get(signal)?.delete(this);
   }
+}
+
+/**
+ * The calls each signal cancels. One listener per signal, however many calls wait on it: a
+ * request's signal is shared by all its calls, and an EventTarget listener added and removed
+ * per call cost more than a set's add and delete.
+ */
+const waiting = new WeakMap<AbortSignal, Set<Exchange>>();
+
+function waitOn(signal: AbortSignal, exchange: Exchange): void {
+  let calls = waiting.get(signal);
+  if (!calls) {
+    const set = (calls = new Set());
+    waiting.set(signal, set);
+    signal.addEventListener('abort', () => {
+      for (const call of set) call.cancel(signal.reason);
+    }, { once: true });
+  }
+  calls.add(exchange);
 }
 
 function decode(chunks: readonly Buffer[], length: number): string {
