@@ -167,9 +167,14 @@ async function callgrind(root: string, urls: Parameters<typeof startGateway>[2],
     if (proc) await stopProcess(proc, 120_000);
   }
   const summary = await summarise(gw.outFile, o.top);
-  log(`callgrind: ${gw.outFile}; ${f(summary.totalIr / 1e6, 1)} M instructions in the window = ${f(summary.totalIr / o.requests / 1e6, 3)} M instructions/request`);
-  log(`\n| function (own instructions) | M Ir/request | % |\n|---|--:|--:|`);
-  for (const fn of summary.functions) log(`| \`${fn.name}\` | ${f(fn.ir / o.requests / 1e6, 3)} | ${f((100 * fn.ir) / summary.totalIr, 1)} |`);
+  const perRequest = (ir: number) => f(ir / o.requests / 1e6, 3);
+  log(`callgrind: ${gw.outFile}-*; ${f(summary.totalIr / 1e6, 1)} M instructions in the window`);
+  log(
+    `M instructions/request: ${perRequest(summary.totalIr)} all threads, ${perRequest(summary.mainIr)} main thread; ` +
+      `of all, ${perRequest(summary.gcIr)} in V8's GC and ${perRequest(summary.compilerIr)} in its compilers`,
+  );
+  log(`\n| main thread function (own instructions) | M Ir/request | % of main |\n|---|--:|--:|`);
+  for (const fn of summary.functions) log(`| \`${fn.name}\` | ${perRequest(fn.ir)} | ${f((100 * fn.ir) / summary.mainIr, 1)} |`);
 }
 
 async function main(): Promise<void> {
