@@ -107,9 +107,9 @@ function functionOf(frame: CallFrame): string {
   return `${frame.functionName || '(anonymous)'} ${moduleOf(frame)}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
 }
 
-function table(title: string, rows: { key: string; ms: number }[], total: number, perRequest: number, top: number): void {
+function table(title: string, rows: { key: string; ms: number }[], total: number, requests: number, top: number): void {
   log(`\n| ${title} | self ms | % of busy | µs/request |\n|---|--:|--:|--:|`);
-  for (const row of rows.slice(0, top)) log(`| \`${row.key}\` | ${f(row.ms, 1)} | ${f((100 * row.ms) / total, 1)} | ${f((1000 * row.ms) / perRequest, 1)} |`);
+  for (const row of rows.slice(0, top)) log(`| \`${row.key}\` | ${f(row.ms, 1)} | ${f((100 * row.ms) / total, 1)} | ${f((1000 * row.ms) / requests, 1)} |`);
 }
 
 async function measureOnce(url: string, rotation: Rotation, o: Options): Promise<void> {
