@@ -15,6 +15,10 @@
  * stack: an upper bound, since it also counts whatever the watched code
  * calls, including work it merely wraps, such as a request run inside a
  * span).
+ *
+ * `selfTimeBy` groups the self time of every sampled function by a key of
+ * its frame (the function, or its module), for the cold-path profile
+ * (profileCold.ts): where a request's CPU goes, not only the watched code's.
  */
 
 export interface CallFrame {
@@ -124,4 +128,31 @@ export function profileShare(profile: CpuProfile, watched: (url: string) => bool
     .slice(0, 10);
   const busy = sampled - idle;
   return { samples, sampledMs: sampled / 1000, idleMs: idle / 1000, busyMs: busy / 1000, selfMs: self / 1000, stackMs: stack / 1000, stackSamples, shareOfBusy: busy > 0 ? self / busy : NaN, functions };
+}
+
+/** One group of `selfTimeBy`: its key, its self time inside the windows and its samples. */
+export interface SelfTime {
+  key: string;
+  ms: number;
+  samples: number;
+}
+
+/** Self time inside `windows` (all of the profile when null) grouped by `keyOf` of each sample's own frame, most time first. */
+export function selfTimeBy(profile: CpuProfile, keyOf: (frame: CallFrame) => string, windows: readonly ProfileWindow[] | null = null): SelfTime[] {
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const groups = new Map<string, SelfTime>();
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i] ?? 0;
+    if (windows !== null && !windows.some((w) => t >= w.startUs && t < w.endUs)) continue;
+    const frame = frames.get(profile.samples[i] as number);
+    if (!frame) continue;
+    const key = keyOf(frame);
+    const lasts = i + 1 < profile.samples.length ? (profile.timeDeltas[i + 1] ?? 0) : 0;
+    const group = groups.get(key) ?? { key, ms: 0, samples: 0 };
+    group.ms += lasts / 1000;
+    group.samples++;
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => b.ms - a.ms);
 }

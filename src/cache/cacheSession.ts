@@ -123,6 +123,11 @@ export class CacheSession {
     this.spanParent = tracing?.active();
   }
 
+  /** Whether `peek` can hit at all (the entity cache is on): when not, a caller need not build its keys. */
+  get peekable(): boolean {
+    return this.cache.enabled;
+  }
+
   /**
    * The synchronous warm path: a fresh L1 entry's value at once, or MISS. A
    * hit needs no promise, no loader and no batch window, which is most of

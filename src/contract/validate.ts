@@ -7,8 +7,12 @@
  * it, never a crash and never a wrong value rendered to a user.
  *
  * The checkers are plain functions composed from a few primitives, so a check
- * reads like the OpenAPI schema it mirrors and costs one pass over the value
- * with no allocation on success (the value itself is returned).
+ * reads like the OpenAPI schema it mirrors. Each primitive and combinator
+ * also records what it tests (a Spec), and `object` and `array` compile the
+ * whole payload type into one predicate when the check is defined
+ * (compileCheck.ts): a valid value costs one pass with no call per field and
+ * no allocation (the value itself is returned); an invalid one is checked
+ * again, field by field, for the PayloadError that names where it broke.
  */
 import type {
   DownstreamCategory,
@@ -22,6 +26,7 @@ import type {
   DownstreamUser,
   OrderStatus,
 } from './payloads';
+import { compileSpec, type Spec } from './compileCheck';
 
 /** Thrown by a checker; the client turns it into a DownstreamError. */
 export class PayloadError extends Error {
@@ -32,57 +37,95 @@ export class PayloadError extends Error {
 
 export type Check<T> = (value: unknown, path: string) => T;
 
-export const string: Check<string> = (v, path) => {
-  if (typeof v !== 'string') throw new PayloadError(path, 'a string');
-  return v;
-};
+/** What each check of this file tests; a check made elsewhere has none, and a combinator over it is not compiled. */
+const specs = new WeakMap<Check<unknown>, Spec>();
 
-export const integer: Check<number> = (v, path) => {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new PayloadError(path, 'an integer');
-  return v;
-};
+/** What `check` tests, when it is one of this file's (the tests derive payloads from it). */
+export function specOf(check: Check<unknown>): Spec | undefined {
+  return specs.get(check);
+}
+
+function withSpec<T>(check: Check<T>, spec: Spec | undefined): Check<T> {
+  if (spec) specs.set(check, spec);
+  return check;
+}
+
+/** `slow` behind its compiled predicate: the predicate answers valid values, `slow` finds the error of the others. */
+function compiled<T>(slow: Check<T>, spec: Spec | undefined): Check<T> {
+  if (!spec) return slow;
+  const valid = compileSpec(spec);
+  return withSpec((v, path) => (valid(v) ? (v as T) : slow(v, path)), spec);
+}
+
+export const string: Check<string> = withSpec(
+  (v, path) => {
+    if (typeof v !== 'string') throw new PayloadError(path, 'a string');
+    return v;
+  },
+  { kind: 'string' },
+);
+
+export const integer: Check<number> = withSpec(
+  (v, path) => {
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new PayloadError(path, 'an integer');
+    return v;
+  },
+  { kind: 'integer', min: -Infinity, max: Infinity },
+);
 
 export function integerIn(min: number, max = Number.MAX_SAFE_INTEGER): Check<number> {
-  return (v, path) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      throw new PayloadError(path, max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`);
-    }
-    return v;
-  };
+  return withSpec(
+    (v, path) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+        throw new PayloadError(path, max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`);
+      }
+      return v;
+    },
+    { kind: 'integer', min, max },
+  );
 }
 
 const nonNegative = integerIn(0);
 
-export const number: Check<number> = (v, path) => {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new PayloadError(path, 'a number');
-  return v;
-};
+export const number: Check<number> = withSpec(
+  (v, path) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new PayloadError(path, 'a number');
+    return v;
+  },
+  { kind: 'number' },
+);
 
 export function nullable<T>(check: Check<T>): Check<T | null> {
-  return (v, path) => (v === null ? null : check(v, path));
+  const of = specs.get(check as Check<unknown>);
+  return withSpec((v, path) => (v === null ? null : check(v, path)), of && { kind: 'nullable', of });
 }
 
 export function oneOf<T extends string>(values: readonly T[]): Check<T> {
-  return (v, path) => {
-    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
-      throw new PayloadError(path, `one of ${values.join(', ')}`);
-    }
-    return v as T;
-  };
+  return withSpec(
+    (v, path) => {
+      if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
+        throw new PayloadError(path, `one of ${values.join(', ')}`);
+      }
+      return v as T;
+    },
+    { kind: 'oneOf', values },
+  );
 }
 
 export function array<T>(check: Check<T>): Check<T[]> {
-  return (v, path) => {
+  const of = specs.get(check as Check<unknown>);
+  const slow: Check<T[]> = (v, path) => {
     if (!Array.isArray(v)) throw new PayloadError(path, 'an array');
     for (let i = 0; i < v.length; i++) check(v[i], `${path}[${i}]`);
     return v as T[];
   };
+  return compiled(slow, of && { kind: 'array', of });
 }
 
 /** An object with at least these fields; extra fields are allowed (the contract may grow). */
 export function object<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
   const entries = Object.entries(fields) as [string, Check<unknown>][];
-  return (v, path) => {
+  const slow: Check<T> = (v, path) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
       throw new PayloadError(path, 'an object');
     }
@@ -90,6 +133,9 @@ export function object<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
     for (const [key, check] of entries) check(record[key], path ? `${path}.${key}` : key);
     return v as T;
   };
+  const fieldSpecs = entries.map(([key, check]) => [key, specs.get(check)] as const);
+  const complete = fieldSpecs.every(([, spec]) => spec !== undefined);
+  return compiled(slow, complete ? { kind: 'object', fields: fieldSpecs as (readonly [string, Spec])[] } : undefined);
 }
 
 export const image = object<DownstreamImage>({

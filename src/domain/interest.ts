@@ -47,7 +47,8 @@ export class PrefetchScope {
 interface KeyInterest {
   /** Wanted by the request's normal resolution: never given up. */
   always: boolean;
-  scopes: Set<PrefetchScope>;
+  /** The prefetches that want it; null until one does (most keys are the request's own). */
+  scopes: Set<PrefetchScope> | null;
   /** The batch the key went out in, once it did. */
   guard?: BatchGuard;
 }
@@ -59,10 +60,10 @@ export class Interests {
   /** `scope` null: the request itself needs the key. */
   note(key: string, scope: PrefetchScope | null): void {
     let interest = this.byKey.get(key);
-    if (!interest) this.byKey.set(key, (interest = { always: false, scopes: new Set() }));
+    if (!interest) this.byKey.set(key, (interest = { always: false, scopes: null }));
     if (scope === null) interest.always = true;
-    else if (!interest.scopes.has(scope)) {
-      interest.scopes.add(scope);
+    else if (!interest.scopes?.has(scope)) {
+      (interest.scopes ??= new Set()).add(scope);
       if (interest.guard) scope.onAbandon(interest.guard.check);
     }
   }
@@ -73,9 +74,12 @@ export class Interests {
    * out at all); no signal when one of them is wanted by the request itself.
    */
   guard(keys: readonly string[]): BatchGuard {
-    return new BatchGuard(keys.map((key) => this.byKey.get(key) ?? { always: true, scopes: new Set<PrefetchScope>() }));
+    return new BatchGuard(keys.map((key) => this.byKey.get(key) ?? ALWAYS));
   }
 }
+
+/** A key nobody noted: the request's own (a guard never writes to it, since a batch with one is never guarded). */
+const ALWAYS: KeyInterest = { always: true, scopes: null };
 
 export class BatchGuard {
   private controller: AbortController | null = null;
@@ -84,13 +88,13 @@ export class BatchGuard {
     if (this.abandoned || interests.some((i) => i.always)) return;
     for (const interest of interests) {
       interest.guard = this;
-      for (const scope of interest.scopes) scope.onAbandon(this.check);
+      for (const scope of interest.scopes ?? []) scope.onAbandon(this.check);
     }
   }
 
   /** No key of the batch is wanted any more. */
   get abandoned(): boolean {
-    return this.interests.every((i) => !i.always && [...i.scopes].every((s) => s.abandoned));
+    return this.interests.every((i) => !i.always && [...(i.scopes ?? [])].every((s) => s.abandoned));
   }
 
   /** Aborts when the batch is no longer wanted; undefined when it always is. */

@@ -143,6 +143,7 @@ export function createLoaders(downstream: Downstream, trace: CallTrace, cache: C
     const keyOf = (key: K) => localKey(where(key));
     const slow = () => (loader ??= make(interests, keyOf));
     const peek = (key: K): unknown => {
+      if (!cache.peekable) return MISS;
       const address = where(key);
       const local = localKey(address);
       return cache.peek(family, local, address.field === undefined ? local : localKey({ family, owner: address.owner }));

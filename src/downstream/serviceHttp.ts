@@ -32,6 +32,7 @@ import { DownstreamError, unexpectedStatus } from '../errors/catalogue';
 import { Bulkhead, BulkheadFull } from './bulkhead';
 import { CallCancelled, DeadlineReached, type CallObserver, type CallTrace, type Outcome, type RecordedCall } from './call';
 import { CircuitBreaker, circuitBreakerInterceptor, CircuitOpenError } from './circuitBreaker';
+import { exchange, type Answer } from './exchange';
 import { RetryBudget, retryPolicy, type RetryNotice } from './retryBudget';
 import { tracedCall } from '../telemetry/downstreamSpans';
 import type { Tracing } from '../telemetry/tracing';
@@ -212,43 +213,33 @@ export class ServiceHttp {
     // The call's own timeout, or less when its request has less time left.
     const left = timeLeft(options.trace);
     const timeoutMs = Math.max(1, Math.round(Math.min(this.timeoutMs, left)));
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(timeoutMs < this.timeoutMs ? new DeadlineReached() : undefined), timeoutMs);
-    const signals = [timeout.signal, ...this.readSignals(method, options)];
-    const request: Dispatcher.RequestOptions & RetryNotice = {
+    const request: Dispatcher.DispatchOptions & RetryNotice = {
       method,
       path: this.basePath + path + queryString(options.query),
       headers,
       body,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      // undici's own timeouts measure gaps between chunks; this is the deadline for the whole answer.
-      signal: signals.length === 1 ? timeout.signal : AbortSignal.any(signals),
     };
     if (recorded) request.onRetrySent = recorded.retried;
-    let response: Dispatcher.ResponseData;
+    let answer: Answer;
     try {
-      response = await this.dispatcher.request(request);
-    } catch (error) {
-      clearTimeout(timer);
-      throw this.transportError(error, options.route, timeoutMs);
-    }
-
-    const { statusCode } = response;
-    let text: string;
-    try {
-      text = await response.body.text();
+      // undici's own timeouts measure gaps between chunks; `timeoutMs` is the deadline for the whole answer.
+      answer = await exchange(this.dispatcher, request, {
+        timeoutMs,
+        timeoutReason: () => (timeoutMs < this.timeoutMs ? new DeadlineReached() : undefined),
+        signals: this.readSignals(method, options),
+      });
     } catch (error) {
       throw this.transportError(error, options.route, timeoutMs);
-    } finally {
-      clearTimeout(timer);
     }
+    const { statusCode, text } = answer;
 
     if (statusCode >= 200 && statusCode < 300) {
       // The circuit breaker leaves a 2xx to us: it is a success only if its body keeps the contract.
       const value = this.checked(text, options, statusCode);
       this.circuit.success();
-      return { ok: true, status: statusCode, value, maxAgeSeconds: maxAge(response.headers['cache-control']) };
+      return { ok: true, status: statusCode, value, maxAgeSeconds: maxAge(answer.headers['cache-control']) };
     }
     if (statusCode >= 400 && statusCode < 500 && statusCode !== 429) {
       return { ok: false, status: statusCode, error: errorBody(text, statusCode) };

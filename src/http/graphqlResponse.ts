@@ -32,9 +32,11 @@ export async function writeGraphQLResponse(res: ServerResponse, response: HTTPGr
     res.end();
     return status;
   }
-  const size = options.maxResponseBytes > 0 ? Buffer.byteLength(response.body.string) : 0;
+  // Encoded once: its length is the size bound's and Content-Length's (a string would be measured twice, then encoded).
+  const body = Buffer.from(response.body.string);
+  const size = options.maxResponseBytes > 0 ? body.length : 0;
   if (size <= options.maxResponseBytes) {
-    res.end(response.body.string);
+    res.end(body);
     return status;
   }
   const limit = options.maxResponseBytes;

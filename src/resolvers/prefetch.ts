@@ -60,7 +60,19 @@ export function prefetch(id: string, info: GraphQLResolveInfo, ctx: RequestConte
   if (plan.length === 0) return null;
   const ref = { id };
   const scope = new PrefetchScope(ctx.prefetchScope);
-  const scoped: RequestContext = { ...ctx, loaders: scopedLoaders(ctx.loaders, scope), prefetchScope: scope };
+  // Field by field, not `{ ...ctx }`: copying the whole operation context (which Apollo may have grown)
+  // was most of a prefetch's own time; resolvers see a RequestContext and nothing else.
+  const scoped: RequestContext = {
+    frontend: ctx.frontend,
+    requestId: ctx.requestId,
+    locale: ctx.locale,
+    viewer: ctx.viewer,
+    loaders: scopedLoaders(ctx.loaders, scope),
+    commands: ctx.commands,
+    live: ctx.live,
+    maxPageSize: ctx.maxPageSize,
+    prefetchScope: scope,
+  };
   for (const field of plan) {
     try {
       const args = getArgumentValues(field.definition, field.node, info.variableValues);
