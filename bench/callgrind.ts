@@ -32,7 +32,7 @@ import { execFile, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { compiled, freePort, GATEWAY_HEAP_MB, SCENARIO_ENV, SERVICES, waitForHttp, type Managed, type ServiceUrls } from './processes';
+import { compiled, GATEWAY_HEAP_MB, SCENARIO_ENV, SERVICES, waitForHttp, waitForListening, type Managed, type ServiceUrls } from './processes';
 
 const run = promisify(execFile);
 
@@ -52,12 +52,11 @@ const GATEWAY_IDENTITY = { HOST: '127.0.0.1' };
 
 export async function startCallgrindGateway(root: string, services: ServiceUrls, dir: string): Promise<CallgrindGateway> {
   const script = compiled(root, 'src/main.js');
-  const port = await freePort();
   const outFile = join(dir, 'callgrind.out');
   const vgdbPrefix = join(dir, 'vgdb');
   // startGateway's environment for the cold scenario (CATALOG_URL … RECOMMENDATIONS_URL from `services`).
   const urls = Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_URL`, services[service]]));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0' };
   Object.assign(env, GATEWAY_IDENTITY, urls, SCENARIO_ENV.cold, SLOW_PROCESS_ENV);
   const flags = ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${outFile}`, `--vgdb-prefix=${vgdbPrefix}`, '--separate-threads=yes', '--dump-line=no'];
   const child = spawn('valgrind', [...flags, process.execPath, `--max-old-space-size=${GATEWAY_HEAP_MB}`, script], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -74,7 +73,8 @@ export async function startCallgrindGateway(root: string, services: ServiceUrls,
   process.once('exit', kill);
   child.once('exit', () => process.off('exit', kill));
   const proc: Managed = { name: 'gateway (cold, callgrind)', pid: child.pid, child, output: () => tail, exited: () => done || child.exitCode !== null || child.signalCode !== null };
-  const url = `http://127.0.0.1:${port}`;
+  // Valgrind runs node in its own process: the port the OS gave is read from /proc as for any child.
+  const url = `http://127.0.0.1:${await waitForListening(proc, 300_000)}`;
   await waitForHttp(`${url}/healthz`, proc, 300_000);
   return { proc, url, outFile, vgdbPrefix };
 }

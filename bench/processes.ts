@@ -120,7 +120,7 @@ export function listeningPort(pid: number): number | undefined {
 }
 
 /** Waits until the child listens (see listeningPort); fails early, with its output, if it exits. */
-async function waitForListening(owner: Managed, timeoutMs = 30_000): Promise<number> {
+export async function waitForListening(owner: Managed, timeoutMs = 30_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (owner.exited()) throw new Error(`${owner.name} exited before it listened:\n${owner.output()}`);
