@@ -15,7 +15,7 @@ import { encodeCursor } from '../src/domain/cursor';
 import { developmentToken } from '../src/context/developmentToken';
 import { operation } from './helpers/contract';
 import { PrivateRedis, testPrefix, waitFor } from './helpers/redis';
-import { redisKinds, type RedisKind } from './helpers/redisKinds';
+import { redisKinds, useKind, type RedisKind } from './helpers/redisKinds';
 import { startGateway, TEST_JWT_SECRET, type GatewayUnderTest } from './helpers/stack';
 
 let demo: DemoServices;
@@ -93,11 +93,7 @@ const bearer = async (userId: string) => ({ authorization: `Bearer ${await devel
 describe.each(redisKinds())('on %s', (_name, kind) => {
   const mine: GatewayUnderTest[] = [];
   const instance = (prefix: string, options?: InstanceOptions) => instanceOn(kind, mine, prefix, options);
-  beforeAll(() => kind.start(), 60_000);
-  afterAll(async () => {
-    await Promise.all(mine.map((g) => g.gateway.close()));
-    await kind.stop();
-  });
+  useKind(kind, mine);
 
   describe('warm cache', () => {
     const cases: [string, number][] = [

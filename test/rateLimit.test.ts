@@ -16,7 +16,7 @@ import type { Budget } from '../src/rateLimit/gcra';
 import { MemoryLimiter } from '../src/rateLimit/memoryLimiter';
 import { RedisLimiter } from '../src/rateLimit/redisLimiter';
 import { deleteUnder, PrivateRedis, SHARED_REDIS_URL, testPrefix, waitFor } from './helpers/redis';
-import { redisKinds, type RedisKind } from './helpers/redisKinds';
+import { redisKinds, useKind, type RedisKind } from './helpers/redisKinds';
 import { operation } from './helpers/contract';
 import { startGateway, TEST_JWT_SECRET, type GatewayUnderTest } from './helpers/stack';
 
@@ -99,14 +99,7 @@ const query = (gateway: GatewayUnderTest, headers: Record<string, string> = {}, 
 const bearer = async (userId: string) => ({ authorization: `Bearer ${await developmentToken(userId, TEST_JWT_SECRET)}` });
 
 describe.each(redisKinds())('on %s', (_name, kind) => {
-  beforeAll(() => kind.start(), 60_000);
-  afterAll(async () => {
-    // The gateways on this Redis first, while it runs.
-    const mine = instances.filter((i) => i.gateway.config.cache.redisCluster === kind.cluster && i.gateway.config.cache.redisUrl === kind.target.url);
-    for (const gateway of mine) instances.splice(instances.indexOf(gateway), 1);
-    await Promise.all(mine.map((i) => i.gateway.close()));
-    await kind.stop();
-  });
+  useKind(kind, instances);
 
   describe('a budget shared by the fleet', () => {
     it('RATE_LIMIT_PER_MINUTE=5: 3 requests through A and 2 through B pass, the 6th is 429 through either; the clock refills one per 12 s', async () => {

@@ -21,7 +21,7 @@ import { operation } from './helpers/contract';
 import { testPrefix, waitFor } from './helpers/redis';
 import { PrivateCluster } from './helpers/redisCluster';
 import { startGateway, TEST_HTTP, TEST_JWT_SECRET, type GatewayUnderTest } from './helpers/stack';
-import { RawClient, wsUrl } from './helpers/subscriptions';
+import { RawClient, subscribeUntilRunning, wsUrl } from './helpers/subscriptions';
 
 let cluster: PrivateCluster;
 let demo: DemoServices;
@@ -180,12 +180,8 @@ describe('a master killed mid-run', () => {
     const stock = 'subscription Stock($ids: [ID!]!) { stockChanged(productIds: $ids) { productId availability { quantity } } }';
     const client = await RawClient.open(wsUrl(gateway.url, 'web'));
     await client.init();
-    await waitFor(async () => {
-      const id = `before-${Math.random()}`;
-      client.send({ id, type: 'subscribe', payload: { query: stock, variables: { ids: ['p-0003'] } } });
-      await waitFor(() => gateway.gateway.live.listening === 1 || client.messages.some((m) => m.id === id), 'an answer');
-      return gateway.gateway.live.listening === 1;
-    }, 'a subscription on the cluster', 20_000);
+    const listening = () => gateway.gateway.live.listening === 1;
+    await subscribeUntilRunning(client, listening, { query: stock, variables: { ids: ['p-0003'] } }, 'before-', 'a subscription on the cluster');
     const running = client.messages.length;
 
     // The master of the product's channel dies.
@@ -196,14 +192,7 @@ describe('a master killed mid-run', () => {
     expect((await gateway.graphql('web', '{ product(id: "p-0001") { id } }')).body.data).toEqual({ product: { id: 'p-0001' } });
 
     await cluster.restart(victim);
-    let attempt = 0;
-    await waitFor(async () => {
-      if (gateway.gateway.live.listening === 1) return true;
-      const id = `after-${attempt++}`;
-      client.send({ id, type: 'subscribe', payload: { query: stock, variables: { ids: ['p-0003'] } } });
-      await waitFor(() => gateway.gateway.live.listening === 1 || client.messages.some((m) => m.id === id), 'an answer');
-      return gateway.gateway.live.listening === 1;
-    }, 'a subscription after the node is back', 30_000);
+    await subscribeUntilRunning(client, listening, { query: stock, variables: { ids: ['p-0003'] } }, 'after-', 'a subscription after the node is back', 30_000);
     const buyer = `Bearer ${await developmentToken('u-0121', TEST_JWT_SECRET)}`;
     const placed = await gateway.graphql('web', 'mutation { placeOrder(input: { lines: [{ productId: "p-0003", quantity: 1 }] }) { __typename } }', {}, { authorization: buyer });
     expect(placed.body.data).toEqual({ placeOrder: { __typename: 'PlaceOrderSuccess' } });

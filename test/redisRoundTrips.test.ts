@@ -16,7 +16,7 @@ import { startDemoServices, type DemoServices } from '../src/demo';
 import { contractOperations, type ContractOperation } from './helpers/contract';
 import { capturedLogs } from './helpers/logs';
 import { testPrefix, waitFor } from './helpers/redis';
-import { redisKinds, type RedisKind } from './helpers/redisKinds';
+import { redisKinds, useKind, type RedisKind } from './helpers/redisKinds';
 import { startGateway, TEST_JWT_SECRET, type GatewayUnderTest } from './helpers/stack';
 
 const SIGNED_IN = new Set(['WebAccountOrders', 'WebPlaceOrder', 'WebSubmitReview', 'MobilePlaceOrder']);
@@ -60,8 +60,7 @@ async function roundTripsCounted(g: GatewayUnderTest): Promise<{ reads: number; 
 }
 
 describe.each(redisKinds())('on %s', (name, kind) => {
-  beforeAll(() => kind.start(), 60_000);
-  afterAll(() => kind.stop());
+  useKind(kind, []);
 
   it.each(contractOperations.map((op) => [op.name, op] as [string, ContractOperation]))('%s: the log line, the response and /metrics report the same round trips', async (opName, op) => {
     const prefix = kind.use(testPrefix(`trips-${opName}`));

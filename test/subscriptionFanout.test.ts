@@ -13,9 +13,9 @@ import { DEFAULT_CACHE, DEFAULT_SUBSCRIPTIONS, type GatewayConfig } from '../src
 import { developmentToken } from '../src/context/developmentToken';
 import { startDemoServices, type DemoServices } from '../src/demo';
 import { deleteUnder, PrivateRedis, SHARED_REDIS_URL, testPrefix, waitFor } from './helpers/redis';
-import { redisKinds, type RedisKind } from './helpers/redisKinds';
+import { redisKinds, useKind, type RedisKind } from './helpers/redisKinds';
 import { startGateway, TEST_HTTP, TEST_JWT_SECRET, type GatewayUnderTest } from './helpers/stack';
-import { liveClient, ManualTimers, RawClient, subscribe, wsUrl, type Received } from './helpers/subscriptions';
+import { liveClient, ManualTimers, RawClient, subscribe, subscribeUntilRunning, wsUrl, type Received } from './helpers/subscriptions';
 
 const STOCK = 'subscription Stock($ids: [ID!]!) { stockChanged(productIds: $ids) { productId availability { quantity } } }';
 const ORDERS = 'subscription Orders { myOrderPlaced { id lines { quantity product { id } } } }';
@@ -73,14 +73,7 @@ function percentile(values: number[], p: number): number {
 }
 
 describe.each(redisKinds())('on %s', (_name, kind) => {
-  beforeAll(() => kind.start(), 60_000);
-  afterAll(async () => {
-    // This fleet's gateways first, while its Redis runs.
-    const mine = running.filter((g) => g.gateway.config.cache.redisCluster === kind.cluster && g.gateway.config.cache.redisUrl === kind.target.url);
-    for (const gateway of mine) running.splice(running.indexOf(gateway), 1);
-    await Promise.all(mine.map((g) => g.gateway.close()));
-    await kind.stop();
-  });
+  useKind(kind, running);
 
   describe('two instances sharing Redis', () => {
     it('a client on A sees an order placed through B, with the new stock, within 100 ms; another user receives nothing', async () => {
@@ -259,15 +252,7 @@ describe('a lost feed', () => {
       expect((await gateway.graphql('web', '{ product(id: "p-0001") { id } }')).body.data).toEqual({ product: { id: 'p-0001' } });
 
       await redis.start();
-      let attempt = 0;
-      await waitFor(async () => {
-        if (gateway.gateway.live.listening === 1) return true;
-        const id = `after-${attempt++}`;
-        client.send({ id, type: 'subscribe', payload: { query: STOCK, variables: { ids: ['p-0002'] } } });
-        // Either it runs, or it is refused (the feed not back yet) and the next attempt goes.
-        await waitFor(() => gateway.gateway.live.listening === 1 || client.messages.some((m) => m.id === id), 'an answer');
-        return gateway.gateway.live.listening === 1;
-      }, 'a subscription after Redis is back', 20_000);
+      await subscribeUntilRunning(client, () => gateway.gateway.live.listening === 1, { query: STOCK, variables: { ids: ['p-0002'] } }, 'after-', 'a subscription after Redis is back');
       await placeOrder(gateway, await token('u-0105'), 'p-0002');
       await client.next((m) => String(m.id).startsWith('after-') && m.type === 'next' && m.payload.data, 'an event after the feed is back');
       client.close();

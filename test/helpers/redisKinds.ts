@@ -5,8 +5,7 @@
  * suite's `beforeAll` and stopped in its `afterAll`:
  *
  *   describe.each(redisKinds())('on %s', (_name, kind) => {
- *     beforeAll(() => kind.start());
- *     afterAll(() => kind.stop());
+ *     useKind(kind, gateways); // start it; close the suite's gateways on it, then stop it
  *     …
  *   });
  *
@@ -16,7 +15,8 @@ import Redis, { Cluster } from 'ioredis';
 import type { CacheOptions } from '../../src/config';
 import { createClient, type RedisClient, type RedisTarget } from '../../src/redis/connection';
 import { PrivateCluster } from './redisCluster';
-import { deleteUnder, keysUnder, SHARED_REDIS_URL } from './redis';
+import { deleteUnder, keysUnder, scanUnder, SHARED_REDIS_URL } from './redis';
+import type { GatewayUnderTest } from './stack';
 
 export interface RedisKind {
   readonly name: 'a single Redis' | 'a Redis Cluster';
@@ -106,16 +106,7 @@ class ClusterKind implements RedisKind {
     const cluster = this.client() as Cluster;
     try {
       if (cluster.status !== 'ready') await new Promise((resolve) => cluster.once('ready', resolve));
-      const found: string[] = [];
-      for (const node of cluster.nodes('master')) {
-        let cursor = '0';
-        do {
-          const [next, batch] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-          cursor = next;
-          found.push(...batch);
-        } while (cursor !== '0');
-      }
-      return found;
+      return (await Promise.all(cluster.nodes('master').map((node) => scanUnder(node, prefix)))).flat();
     } finally {
       cluster.disconnect();
     }
@@ -133,6 +124,21 @@ class ClusterKind implements RedisKind {
     await this.running?.stop();
     this.running = null;
   }
+}
+
+/**
+ * A suite's hooks for one kind: start it before the suite; after it, close
+ * the gateways on it (taking them out of `gateways`) while it still runs,
+ * then stop it.
+ */
+export function useKind(kind: RedisKind, gateways: GatewayUnderTest[]): void {
+  beforeAll(() => kind.start(), 60_000);
+  afterAll(async () => {
+    const mine = gateways.filter((g) => g.gateway.config.cache.redisCluster === kind.cluster && g.gateway.config.cache.redisUrl === kind.target.url);
+    for (const gateway of mine) gateways.splice(gateways.indexOf(gateway), 1);
+    await Promise.all(mine.map((g) => g.gateway.close()));
+    await kind.stop();
+  });
 }
 
 /** The two kinds, as `describe.each` rows: [name, kind]. A suite calls this once. */
