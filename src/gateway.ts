@@ -43,6 +43,7 @@ import { createRouter, serveMetrics } from './http/server';
 import { createHttpServer } from './http/serverLimits';
 import { createLogger, type Logger } from './logging/logger';
 import { perMinuteBudgets, RateLimiter } from './rateLimit/limiter';
+import type { RedisTarget } from './redis/connection';
 import { buildSchema } from './resolvers';
 import { createTracing, type Tracing } from './telemetry/tracing';
 import { tracedEndpoint } from './http/tracedEndpoint';
@@ -71,6 +72,8 @@ export interface Gateway {
   readonly live: {
     stats(): { sockets: Record<Frontend, number>; subscriptions: Record<string, number> };
     readonly listening: number;
+    /** Subscriptions can start now: the live feed (Redis pub/sub, or in process) is up. */
+    readonly feedUp: boolean;
   };
   /** Where /metrics is served when METRICS_PORT sets a port of its own (null: on the public port), once listening. */
   readonly metricsUrl: string | null;
@@ -121,9 +124,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const authenticate = authenticatorOf(verifyToken);
 
   // The cache: L1 always; L2, shared persisted queries and cross-instance invalidation with Redis.
-  const redis = config.cache.redisUrl
+  const redisTarget: RedisTarget | null = config.cache.redisUrl ? { url: config.cache.redisUrl, cluster: config.cache.redisCluster } : null;
+  const redis = redisTarget
     ? new RedisTier({
-        url: config.cache.redisUrl,
+        target: redisTarget,
         prefix: config.cache.prefix,
         commandTimeoutMs: config.cache.redisCommandTimeoutMs,
         breaker: { threshold: config.cache.redisBreakerThreshold, cooldownMs: config.cache.redisBreakerCooldownMs, ...(deps.now ? { now: deps.now } : {}) },
@@ -148,7 +152,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const { rateLimits } = config;
   const rateLimiter = new RateLimiter({
     budgets: perMinuteBudgets({ requests: rateLimits.requestsPerMinute, cost: rateLimits.costPerMinute, registrations: rateLimits.apqRegistrationsPerMinute }),
-    redis: config.cache.redisUrl && redis ? { url: config.cache.redisUrl, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs, breaker: redis.breaker } : null,
+    redis: redisTarget && redis ? { target: redisTarget, prefix: config.cache.prefix, commandTimeoutMs: config.cache.redisCommandTimeoutMs, breaker: redis.breaker } : null,
     now: deps.now ?? Date.now,
     logger,
   });
@@ -157,7 +161,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   // Live updates: the bus (Redis pub/sub, or in process), the fan-out, the fleet's stock poller.
   const timers = deps.timers ?? systemTimers;
   const live = createLive({
-    redisUrl: config.cache.redisUrl,
+    redis: redisTarget,
     prefix: config.cache.prefix,
     settings: config.subscriptions,
     downstream,
@@ -340,6 +344,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       stats: () => subscriptions.stats(),
       get listening() {
         return live.hub.listening;
+      },
+      get feedUp() {
+        return live.feedUp;
       },
     },
     get metricsUrl() {

@@ -7,7 +7,9 @@
  * The session gathers the L2 lookups of a dependency level into one pipeline,
  * and buffers every L2 write until the response is sent, then issues them as
  * one pipeline that the response does not wait for. So a request costs at most
- * one Redis read per dependency level and one write in all.
+ * one Redis read per dependency level and one write in all; on a Redis
+ * Cluster, each of those is one pipeline per node holding some of its keys,
+ * sent in parallel, and counted as such (`redisReads`, `redisWrites`).
  *
  * When the held lookups go is not the session's decision: it hands their
  * dispatch to the request's `ReadScheduler` (the batch scheduler, which knows
@@ -40,7 +42,7 @@ import type { L2Store, L2Write } from './l2';
 /** What a session needs of the entity cache (entityCache.ts implements it). */
 export interface SessionCache {
   readonly enabled: boolean;
-  readonly l2: Pick<L2Store, 'ready' | 'read'> | null;
+  readonly l2: Pick<L2Store, 'ready' | 'read' | 'roundTrips'> | null;
   now(): number;
   local(key: string, now: number): Entry | undefined;
   promote(address: CacheAddress, entry: Entry): void;
@@ -248,8 +250,9 @@ export class CacheSession {
   flush(): void {
     const writes = this.pendingWrites;
     this.pendingWrites = [];
-    if (writes.length === 0 || !this.cache.l2?.ready) return;
-    this.stats.redisWrites++;
+    const l2 = this.cache.l2;
+    if (writes.length === 0 || !l2?.ready) return;
+    this.stats.redisWrites += l2.roundTrips(writes.map((w) => w.address));
     void this.cache.write(writes).then((ok) => {
       if (!ok) this.stats.redisErrors++;
     });
@@ -296,7 +299,9 @@ export class CacheSession {
     const l2 = this.cache.l2;
     if (!reads || !l2) return;
     this.pendingReads = null;
-    this.stats.redisReads++;
+    const addresses = reads.flatMap((r) => r.addresses);
+    // One pipeline for the level on one Redis; on a cluster, one per node its keys live on.
+    this.stats.redisReads += l2.roundTrips(addresses);
     const deliver = (values: (string | null)[] | null) => {
       let offset = 0;
       for (const read of reads) {
@@ -305,8 +310,7 @@ export class CacheSession {
         read.resolve(read.addresses.map((_a, k) => parseEntry(slice[k] ?? null)));
       }
     };
-    const addresses = reads.flatMap((r) => r.addresses);
-    // One pipeline for the batches of a level: its span goes under the execution, not the batch that happened to send it.
+    // One read for the batches of a level: its span goes under the execution, not the batch that happened to send it.
     const read = this.tracing && this.spanParent ? this.tracing.with(this.spanParent, () => l2.read(addresses)) : l2.read(addresses);
     read.then(deliver, () => {
       this.stats.redisErrors++;

@@ -12,7 +12,7 @@
  * `drain()` waits for before the process stops.
  */
 import type { Logger } from '../logging/logger';
-import { retentionMs, type Entry } from './entry';
+import { isFresh, parseEntry, retentionMs, type Entry } from './entry';
 import { POLICIES, type Family } from './entityPolicies';
 import type { Fetch, FetchResult } from './fetch';
 import { InvalidationLog } from './invalidationLog';
@@ -129,7 +129,11 @@ export class EntityCache {
 
   /**
    * Refreshes stale entries in the background: at most one refresh per key in
-   * this process, and (with L2) one per key in the whole fleet.
+   * this process, and (with L2) one per key in the whole fleet. A key whose
+   * lock this instance gets is read from L2 once more first: another
+   * instance may have refreshed it (and released its lock) between this
+   * instance's read and its lock, and its entry then answers instead of a
+   * second fetch.
    */
   refresh<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): void {
     const mine = addresses.filter((a) => !this.refreshing.has(localKey(a)));
@@ -139,15 +143,17 @@ export class EntityCache {
       let locked: CacheAddress[] = mine;
       let lockedInL2 = false;
       try {
+        let stale = mine;
         if (this.l2?.ready) {
           const got = await this.l2.lock(mine, REFRESH_LOCK_MS);
           locked = mine.filter((_a, i) => got[i]);
           lockedInL2 = true;
+          stale = locked.length > 0 ? await this.stillStale(locked) : [];
         }
-        if (locked.length === 0) return;
+        if (stale.length === 0) return;
         const fetchedAt = this.now();
-        const result = await fetch(locked, { downstreamCalls: 0, background: true });
-        await this.write(this.storeFetched(family, locked, result, fetchedAt));
+        const result = await fetch(stale, { downstreamCalls: 0, background: true });
+        await this.write(this.storeFetched(family, stale, result, fetchedAt));
       } catch {
         // The stale copy keeps answering; the next request past freshness tries again.
       } finally {
@@ -162,6 +168,18 @@ export class EntityCache {
 
   async close(): Promise<void> {
     await this.l2?.close();
+  }
+
+  /** The addresses whose L2 entry is still not fresh; fresh ones (refreshed elsewhere) are kept in L1. */
+  private async stillStale(addresses: CacheAddress[]): Promise<CacheAddress[]> {
+    const texts = await (this.l2 as L2Store).read(addresses).catch(() => addresses.map(() => null));
+    const now = this.now();
+    return addresses.filter((address, i) => {
+      const entry = parseEntry(texts[i] ?? null);
+      if (!entry || !isFresh(entry, now)) return true;
+      this.store(address, entry);
+      return false;
+    });
   }
 
   /** Stores a fetched entry in L1, unless its entity was evicted after the fetch began. Returns its L2 text. */

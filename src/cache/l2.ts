@@ -4,7 +4,9 @@
  * Why an interface: the cache's rules (freshness, stale-while-revalidate,
  * stale-if-error, guarded writes, fleet-wide refresh locks, invalidation
  * fan-out) are tested against it without a network, while `RedisTier` is the
- * implementation a gateway runs with. Every method is one round trip.
+ * implementation a gateway runs with. Every method is one round trip on a
+ * single Redis; on a Redis Cluster, one per node holding some of its keys
+ * (sent in parallel), which `roundTrips` says so requests report them.
  */
 import type { CacheAddress } from './keys';
 
@@ -23,6 +25,8 @@ export type InvalidationListener = (ownerKeys: string[]) => void;
 export interface L2Store {
   /** Connected and usable now; when false, callers skip L2 instead of waiting. */
   readonly ready: boolean;
+  /** Round trips that a `read` or `write` of these addresses makes: 1, or on a cluster one per node holding some of them. */
+  roundTrips(addresses: readonly CacheAddress[]): number;
   /** Entry texts (or null) for each address. A failed command rejects: the caller counts it and falls back. */
   read(addresses: readonly CacheAddress[]): Promise<(string | null)[]>;
   /** Stores entries, each refused if its entity was invalidated after its `fetchedAt`. */

@@ -13,7 +13,8 @@
  *
  * What counts: a round trip answered (a reply error such as WRONGTYPE or
  * NOSCRIPT is an answer: Redis is responsive, so it does not count against
- * it) or not (a command timeout, a connection lost or not writable). A
+ * it) or not (a command timeout, a connection lost or not writable, and a
+ * cluster node's CLUSTERDOWN: it answers, but the cluster serves nothing). A
  * connection that becomes ready again has answered its ready check, so
  * `answered()` closes the breaker at once. Results of round trips sent before
  * the breaker last changed state are ignored: they say nothing about now.
@@ -54,9 +55,9 @@ export class RedisBreakerOpenError extends Error {
   }
 }
 
-/** A failed command that nonetheless got Redis's answer. */
+/** A failed command that nonetheless got Redis's answer (CLUSTERDOWN is Redis saying it cannot serve: not one). */
 export function isAnswer(error: unknown): boolean {
-  return error instanceof ReplyError;
+  return error instanceof ReplyError && !(error as Error).message.startsWith('CLUSTERDOWN');
 }
 
 /** A pipeline's results: answered unless some command failed without a reply. */

@@ -1,12 +1,14 @@
 /**
- * L2: the entries every gateway instance shares, in Redis.
+ * L2: the entries every gateway instance shares, in Redis (one server or a
+ * Redis Cluster: README "Redis Cluster").
  *
  * Redis is a cache here, never a reason to fail. Commands are bounded by
- * `commandTimeoutMs`; while the connection is down nothing is queued
- * (`enableOfflineQueue: false`) and callers skip L2 at once (`ready` is
- * false), so no request waits on a dead Redis. ioredis reconnects by itself;
- * when it does, this instance drops the L1 entries that invalidations may have
- * changed while it could not hear them.
+ * `commandTimeoutMs`; while a connection is down nothing is queued and
+ * callers skip L2 at once (`ready` is false; on a cluster, while any master
+ * of the slot map is unreachable), so no request waits on a dead Redis.
+ * ioredis reconnects by itself (redis/connection.ts); when the invalidation
+ * feed is back, this instance drops the L1 entries that invalidations may
+ * have changed while it could not hear them.
  *
  * A frozen Redis keeps its connection, so every command path (and `ping`)
  * goes through a breaker (redisBreaker.ts): after repeated timeouts `ready`
@@ -16,24 +18,33 @@
  * subscriber connection still looks open, so evictions made meanwhile by
  * other instances would go unheard without the subscriber ever closing.
  *
- * Every operation a request needs is one pipeline, one round trip:
+ * Every operation a request needs is one pipeline per node holding its keys
+ * (one in all on a single Redis; on a cluster, sent in parallel, and
+ * counted by `roundTrips`), each through the breaker as one round trip:
  * - `read`: GET/HGET for every address asked for in the same tick;
  * - `write`: a guarded SET/HSET per entry (a Lua script that refuses a value
  *   fetched before the entity's last invalidation, so a slow read can never
- *   re-cache data a write has just replaced);
- * - `evict`: DEL + an invalidation marker per entity, then PUBLISH so every
- *   instance drops them from its L1;
+ *   re-cache data a write has just replaced; the entry and its marker share
+ *   a hash tag, so one slot);
+ * - `evict`: DEL + an invalidation marker per entity, then PUBLISH (SPUBLISH
+ *   on a cluster) so every instance drops them from its L1. On a cluster
+ *   whose nodes for these keys and the channel differ, the message goes once
+ *   the deletions have landed: an instance hearing it must not read the old
+ *   entries back from L2;
  * - `lock`: SET NX PX, so one instance of the fleet refreshes a stale key.
  */
-import Redis from 'ioredis';
+import { Cluster, type ChainableCommander } from 'ioredis';
 import { pipelineAnswered, RedisBreaker, type RedisBreakerOptions, type RedisBreakerState } from './redisBreaker';
 import { localKey, markerKey, redisKey, type CacheAddress } from './keys';
 import type { InvalidationListener, L2Store, L2Write } from './l2';
+import { byNode, createClient, isReady, onReady, type RedisClient, type RedisTarget } from '../redis/connection';
+import { createFeed, publish, type ChannelFeed } from '../redis/channelFeed';
 import { tracedPipeline, type PipelineUse } from '../telemetry/redisSpans';
 import type { Tracing } from '../telemetry/tracing';
 
 export interface RedisTierOptions {
-  url: string;
+  /** REDIS_URL and REDIS_CLUSTER. */
+  target: RedisTarget;
   /** Key and channel prefix, e.g. `bff:`; tests use their own. */
   prefix: string;
   /** Longest a command may take before it counts as failed. Default 50 ms. */
@@ -63,22 +74,22 @@ function lockKey(prefix: string, a: CacheAddress): string {
   return `${redisKey(prefix, a.family, a.owner)}:lock${a.field === undefined ? '' : `:${a.field}`}`;
 }
 
-type Pipeline = ReturnType<Redis['pipeline']>;
+type Pipeline = ChainableCommander;
 type GuardedPipeline = Pipeline & {
   bffGuardedSet(key: string, marker: string, value: string, ttlMs: number, fetchedAt: number, field: string, skewMs: number): unknown;
 };
+type Results = [Error | null, unknown][];
 
 export class RedisTier implements L2Store {
   readonly prefix: string;
   /** Shared with the rate limiter's client to the same Redis (gateway.ts). */
   readonly breaker: RedisBreaker;
-  private readonly client: Redis;
-  private readonly subscriber: Redis;
+  private readonly client: RedisClient;
+  private readonly feed: ChannelFeed;
   private readonly channel: string;
   private listeners: InvalidationListener[] = [];
   private reconnectListeners: (() => void)[] = [];
   private disconnectListeners: (() => void)[] = [];
-  private wasReady = false;
   private readonly tracing: Tracing | null;
 
   constructor(options: RedisTierOptions) {
@@ -86,20 +97,12 @@ export class RedisTier implements L2Store {
     this.tracing = options.tracing ?? null;
     this.breaker = new RedisBreaker(options.breaker);
     this.channel = `${options.prefix}invalidate`;
-    const common = {
-      commandTimeout: options.commandTimeoutMs,
-      connectTimeout: 1000,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
-    };
-    this.client = new Redis(options.url, { ...common, enableOfflineQueue: false });
+    this.client = createClient(options.target, { commandTimeoutMs: options.commandTimeoutMs });
     this.client.defineCommand('bffGuardedSet', { numberOfKeys: 2, lua: GUARDED_SET });
-    // The subscriber may queue its SUBSCRIBE until the first connection; ioredis re-subscribes on reconnect.
-    this.subscriber = new Redis(options.url, { ...common, enableOfflineQueue: true, commandTimeout: undefined });
     this.client.on('error', () => undefined); // failures are handled per call and shown by /readyz
-    this.client.on('ready', () => this.breaker.answered()); // a new connection answered its ready check
-    this.subscriber.on('error', () => undefined);
-    this.subscriber.on('message', (channel: string, message: string) => {
+    onReady(this.client, () => this.breaker.answered()); // a new connection answered its ready check
+    this.feed = createFeed(options.target, this.client);
+    this.feed.onMessage((channel, message) => {
       if (channel !== this.channel) return;
       let owners: unknown;
       try {
@@ -109,24 +112,28 @@ export class RedisTier implements L2Store {
       }
       if (Array.isArray(owners)) for (const listener of this.listeners) listener(owners.filter((o) => typeof o === 'string'));
     });
-    this.subscriber.on('ready', () => {
-      // While the breaker is open the feed is still not to be trusted: its closing says when.
-      if (this.wasReady && !this.breaker.open) for (const listener of this.reconnectListeners) listener();
-      this.wasReady = true;
+    // While the breaker is open the feed is still not to be trusted: its closing says when.
+    this.feed.onRestored(() => {
+      if (!this.breaker.open) for (const listener of this.reconnectListeners) listener();
     });
     this.breaker.onChange((open) => {
       if (open) for (const listener of this.disconnectListeners) listener();
-      else if (this.wasReady && this.subscriber.status === 'ready') for (const listener of this.reconnectListeners) listener();
+      else if (this.feed.everUp && this.feed.up) for (const listener of this.reconnectListeners) listener();
     });
-    this.subscriber.on('close', () => {
+    this.feed.onLost(() => {
       for (const listener of this.disconnectListeners) listener();
     });
-    void this.subscriber.subscribe(this.channel).catch(() => undefined);
+    // Before the first connection, the feed subscribes once it can.
+    void this.feed.subscribe(this.channel).catch(() => undefined);
   }
 
-  /** Connected and usable now; when false, callers skip L2 instead of waiting. */
+  /**
+   * Connected and usable now; when false, callers skip L2 instead of waiting.
+   * Not before the invalidation channel is subscribed: an instance using L2
+   * hears every eviction made from then on.
+   */
   get ready(): boolean {
-    return this.client.status === 'ready' && this.breaker.allows;
+    return isReady(this.client) && this.breaker.allows && this.feed.isSubscribed(this.channel);
   }
 
   /** Redis is being skipped after repeated timeouts (open or half-open): the `gateway_redis_breaker_open` gauge. */
@@ -153,22 +160,25 @@ export class RedisTier implements L2Store {
     this.reconnectListeners.push(listener);
   }
 
-  /** Values (or null) for each address, in one round trip. */
+  /** Pipelines that reading or writing these addresses takes: 1 on a single Redis, one per node holding some of them on a cluster. */
+  roundTrips(addresses: readonly CacheAddress[]): number {
+    return byNode(this.client, addresses.map((a) => redisKey(this.prefix, a.family, a.owner))).length;
+  }
+
+  /** Values (or null) for each address, in one round trip per node. */
   read(addresses: readonly CacheAddress[]): Promise<(string | null)[]> {
     return this.traced('read', addresses.length, () => this.readPipeline(addresses));
   }
 
   private async readPipeline(addresses: readonly CacheAddress[]): Promise<(string | null)[]> {
-    const pipeline = this.client.pipeline();
-    for (const a of addresses) {
-      const key = redisKey(this.prefix, a.family, a.owner);
-      if (a.field === undefined) pipeline.get(key);
-      else pipeline.hget(key, a.field);
-    }
-    const results = await this.exec(pipeline);
+    const keys = addresses.map((a) => redisKey(this.prefix, a.family, a.owner));
+    const results = await this.execByNode(keys, (pipeline, i) => {
+      const field = (addresses[i] as CacheAddress).field;
+      if (field === undefined) pipeline.get(keys[i] as string);
+      else pipeline.hget(keys[i] as string, field);
+    });
     // A failed command (a timeout) is not a miss to hide: the caller counts it and falls back.
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
+    throwFailed(results);
     return results.map(([, value]) => (typeof value === 'string' ? value : null));
   }
 
@@ -178,10 +188,11 @@ export class RedisTier implements L2Store {
   }
 
   private async writePipeline(writes: readonly L2Write[]): Promise<void> {
-    const pipeline = this.client.pipeline() as GuardedPipeline;
-    for (const w of writes) {
-      pipeline.bffGuardedSet(
-        redisKey(this.prefix, w.address.family, w.address.owner),
+    const keys = writes.map((w) => redisKey(this.prefix, w.address.family, w.address.owner));
+    const results = await this.execByNode(keys, (pipeline, i) => {
+      const w = writes[i] as L2Write;
+      (pipeline as GuardedPipeline).bffGuardedSet(
+        keys[i] as string,
         markerKey(this.prefix, w.address.family, w.address.owner),
         w.value,
         Math.max(1, Math.round(w.ttlMs)),
@@ -189,10 +200,8 @@ export class RedisTier implements L2Store {
         w.address.field ?? '',
         CLOCK_SKEW_MS,
       );
-    }
-    const results = await this.exec(pipeline);
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
+    });
+    throwFailed(results);
   }
 
   /** Deletes the owners' entries everywhere and tells every instance. */
@@ -201,15 +210,26 @@ export class RedisTier implements L2Store {
   }
 
   private async evictPipeline(owners: readonly CacheAddress[], now: number): Promise<void> {
-    const pipeline = this.client.pipeline();
-    for (const o of owners) {
-      pipeline.del(redisKey(this.prefix, o.family, o.owner));
+    const message = JSON.stringify(owners.map((o) => localKey({ family: o.family, owner: o.owner })));
+    const keys = owners.map((o) => redisKey(this.prefix, o.family, o.owner));
+    const evict = (pipeline: Pipeline, i: number) => {
+      const o = owners[i] as CacheAddress;
+      pipeline.del(keys[i] as string);
       pipeline.set(markerKey(this.prefix, o.family, o.owner), String(now), 'PX', MARKER_TTL_MS);
+    };
+    const cluster = this.client instanceof Cluster;
+    // One Redis, or one node for every key and the channel: the message goes last in the one pipeline.
+    if (!cluster || byNode(this.client, [...keys, this.channel]).length === 1) {
+      const pipeline = this.client.pipeline();
+      keys.forEach((_key, i) => evict(pipeline, i));
+      if (cluster) pipeline.spublish(this.channel, message);
+      else pipeline.publish(this.channel, message);
+      throwFailed(await this.exec(pipeline));
+      return;
     }
-    pipeline.publish(this.channel, JSON.stringify(owners.map((o) => localKey({ family: o.family, owner: o.owner }))));
-    const results = await this.exec(pipeline);
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
+    // Nodes apart: the deletions first, then the message, once they have landed.
+    throwFailed(await this.execByNode(keys, evict));
+    await this.breaker.run(() => publish(this.client, this.channel, message));
   }
 
   /** Tries to take a refresh lock per address; true where this instance got it. */
@@ -218,9 +238,8 @@ export class RedisTier implements L2Store {
   }
 
   private async lockPipeline(addresses: readonly CacheAddress[], ttlMs: number): Promise<boolean[]> {
-    const pipeline = this.client.pipeline();
-    for (const a of addresses) pipeline.set(lockKey(this.prefix, a), '1', 'PX', ttlMs, 'NX');
-    const results = await this.exec(pipeline);
+    const keys = addresses.map((a) => lockKey(this.prefix, a));
+    const results = await this.execByNode(keys, (pipeline, i) => pipeline.set(keys[i] as string, '1', 'PX', ttlMs, 'NX'));
     return results.map(([error, value]) => !error && value === 'OK');
   }
 
@@ -230,9 +249,8 @@ export class RedisTier implements L2Store {
   }
 
   private async unlockPipeline(addresses: readonly CacheAddress[]): Promise<void> {
-    const pipeline = this.client.pipeline();
-    for (const a of addresses) pipeline.del(lockKey(this.prefix, a));
-    await this.exec(pipeline);
+    const keys = addresses.map((a) => lockKey(this.prefix, a));
+    await this.execByNode(keys, (pipeline, i) => pipeline.del(keys[i] as string));
   }
 
   /** With tracing on, the pipeline in a span of its own; with tracing off, just the pipeline. */
@@ -264,11 +282,52 @@ export class RedisTier implements L2Store {
 
   async close(): Promise<void> {
     this.client.disconnect();
-    this.subscriber.disconnect();
+    this.feed.close();
   }
 
   /** Sends a pipeline through the breaker: one round trip, answered unless a command got no reply. */
-  private exec(pipeline: Pipeline): Promise<[Error | null, unknown][]> {
+  private exec(pipeline: Pipeline): Promise<Results> {
     return this.breaker.run(async () => (await pipeline.exec()) ?? [], pipelineAnswered);
   }
+
+  /**
+   * One pipeline per node holding some of `keys` (redis/connection.ts
+   * `byNode`; a single one on one Redis), sent in parallel and through the
+   * breaker as one round trip. `add` puts key i's commands in its pipeline;
+   * the results come back in key order (all of key 0's commands, then key 1's…).
+   */
+  private execByNode(keys: readonly string[], add: (pipeline: Pipeline, index: number) => void): Promise<Results> {
+    const groups = byNode(this.client, keys);
+    if (groups.length === 1) {
+      const pipeline = this.client.pipeline();
+      keys.forEach((_key, i) => add(pipeline, i));
+      return this.exec(pipeline);
+    }
+    const send = async () => {
+      const byKey = new Array<Results>(keys.length);
+      await Promise.all(
+        groups.map(async (group) => {
+          const pipeline = this.client.pipeline();
+          const sizes = group.map((i) => {
+            const before = pipeline.length;
+            add(pipeline, i);
+            return pipeline.length - before;
+          });
+          const results: Results = (await pipeline.exec()) ?? [];
+          let offset = 0;
+          group.forEach((i, j) => {
+            byKey[i] = results.slice(offset, offset + (sizes[j] as number));
+            offset += sizes[j] as number;
+          });
+        }),
+      );
+      return byKey.flat();
+    };
+    return this.breaker.run(send, pipelineAnswered);
+  }
+}
+
+function throwFailed(results: Results): void {
+  const failed = results.find(([error]) => error);
+  if (failed) throw failed[0];
 }

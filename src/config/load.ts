@@ -53,7 +53,32 @@ export function serviceUrlsFromEnv(env: NodeJS.ProcessEnv): ServiceUrls | null {
   return urls;
 }
 
-
+/**
+ * REDIS_URL: one `redis://` or `rediss://` URL, or with REDIS_CLUSTER=true a
+ * comma list of the cluster's seed nodes. Checked at start, so a typo fails
+ * the deploy instead of every request.
+ */
+function redisUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return null;
+  const cluster = flag(env, 'REDIS_CLUSTER', DEFAULT_CACHE.redisCluster);
+  const urls = raw.split(',').map((u) => u.trim()).filter(Boolean);
+  if (!cluster && urls.length > 1) {
+    throw new Error(`REDIS_URL holds ${urls.length} URLs, which only a Redis Cluster takes: set REDIS_CLUSTER=true, or give one URL; received ${JSON.stringify(raw)}.`);
+  }
+  for (const url of urls) {
+    let protocol = '';
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'redis:' && protocol !== 'rediss:') {
+      throw new Error(`REDIS_URL takes redis:// or rediss:// URLs${cluster ? ', comma-separated' : ''}; received ${JSON.stringify(url)}.`);
+    }
+  }
+  return urls.join(',');
+}
 
 function httpOptions(env: NodeJS.ProcessEnv): HttpOptions {
   const d = DEFAULT_HTTP;
@@ -156,7 +181,8 @@ export function loadConfig(
       retryBudgetMin: integer(env, 'RETRY_BUDGET_MIN', DEFAULT_DOWNSTREAM.retryBudgetMin),
     },
     cache: {
-      redisUrl: env.REDIS_URL || null,
+      redisUrl: redisUrl(env),
+      redisCluster: flag(env, 'REDIS_CLUSTER', DEFAULT_CACHE.redisCluster),
       prefix: env.CACHE_PREFIX || DEFAULT_CACHE.prefix,
       l1MaxBytes: integer(env, 'CACHE_L1_MAX_BYTES', DEFAULT_CACHE.l1MaxBytes),
       redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', DEFAULT_CACHE.redisCommandTimeoutMs),

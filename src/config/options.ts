@@ -43,8 +43,13 @@ export interface AuthOptions {
 }
 
 export interface CacheOptions {
-  /** Redis for L2, persisted queries and invalidation; null = in-process memory only (one instance). */
+  /**
+   * Redis for L2, persisted queries and invalidation; null = in-process memory only (one instance).
+   * With `redisCluster`, a comma list of seed nodes (`redis://10.0.0.1:6379,redis://10.0.0.2:6379`).
+   */
   redisUrl: string | null;
+  /** REDIS_CLUSTER: `redisUrl` names seed nodes of a Redis Cluster (src/redis/connection.ts). Default false. */
+  redisCluster: boolean;
   /** Prefix of every Redis key and channel. Default `bff:`. */
   prefix: string;
   /** Heap bytes L1 may take per process (entries weighed at 3× their JSON). Default 48 MiB. */
@@ -297,6 +302,7 @@ export const DEVELOPMENT_JWT_SECRET = 'storefront-development-secret-do-not-use-
 
 export const DEFAULT_CACHE: CacheOptions = {
   redisUrl: null,
+  redisCluster: false,
   prefix: 'bff:',
   l1MaxBytes: 48 * 1024 * 1024,
   redisCommandTimeoutMs: 50,

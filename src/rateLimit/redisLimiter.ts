@@ -5,16 +5,16 @@
  *
  * - Keys: `<prefix>ratelimit:{<client>}:<budget>`, one TAT per budget; the
  *   hash tag puts a client's keys in one Redis Cluster slot, as one script
- *   call needs. Each key expires when its budget is whole again, so an idle
+ *   call needs: on a cluster the script runs on the master of that slot. Each key expires when its budget is whole again, so an idle
  *   client costs Redis nothing.
  * - Time: the caller's clock (`now` in ARGV), not Redis TIME: every instance
  *   already runs on synchronised clocks, and tests inject theirs.
  * - The script is gcra.ts `step` line for line (same operations on the same
  *   doubles), and returns the offsets that `verdicts` turns into a decision.
  *
- * Its own ioredis client, with the cache's resilience options
- * (cache/redisTier.ts): bounded command timeout, no offline queue, no retries
- * per request, reconnection with back-off. A failure is thrown to the caller
+ * Its own ioredis client (redis/connection.ts: one Redis or a cluster), with
+ * the cache's resilience options: bounded command timeout, no offline queue,
+ * no retries per request, reconnection with back-off. A failure is thrown to the caller
  * (limiter.ts), which falls back to the in-process limiter.
  *
  * And the cache's breaker (cache/redisBreaker.ts), shared: it is the same
@@ -22,12 +22,13 @@
  * `ready` false here too, and the limiter falls back at once instead of
  * paying the command timeout on every request.
  */
-import Redis from 'ioredis';
 import { RedisBreaker } from '../cache/redisBreaker';
+import { createClient, isReady, onReady, type RedisClient, type RedisTarget } from '../redis/connection';
 import { applicable, MICROS_PER_MS, verdicts, type Budget, type Charge, type Decision, type Offsets } from './gcra';
 
 export interface RedisLimiterOptions {
-  url: string;
+  /** REDIS_URL and REDIS_CLUSTER (the cache's). */
+  target: RedisTarget;
   /** Key prefix shared by the fleet (the cache's, e.g. `bff:`). */
   prefix: string;
   /** Longest a call may take before the caller falls back. The cache's REDIS_COMMAND_TIMEOUT_MS (50 ms). */
@@ -68,7 +69,7 @@ end
 out[1] = allowed
 return out`;
 
-type ScriptedRedis = Redis & { bffRateLimit(...args: (string | number)[]): Promise<number[]> };
+type ScriptedRedis = RedisClient & { bffRateLimit(...args: (string | number)[]): Promise<number[]> };
 
 export class RedisLimiter {
   private readonly client: ScriptedRedis;
@@ -76,21 +77,15 @@ export class RedisLimiter {
 
   constructor(private readonly options: RedisLimiterOptions) {
     this.breaker = options.breaker ?? new RedisBreaker({ threshold: 0, cooldownMs: 0 });
-    this.client = new Redis(options.url, {
-      commandTimeout: options.commandTimeoutMs,
-      connectTimeout: 1000,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
-    }) as ScriptedRedis;
+    this.client = createClient(options.target, { commandTimeoutMs: options.commandTimeoutMs }) as ScriptedRedis;
     this.client.defineCommand('bffRateLimit', { lua: GCRA });
     this.client.on('error', () => undefined); // each failure reaches its caller, which falls back
-    this.client.on('ready', () => this.breaker.answered()); // a new connection answered its ready check
+    onReady(this.client, () => this.breaker.answered()); // a new connection answered its ready check
   }
 
   /** Connected and its breaker closed now; when false the caller uses the in-process limiter without trying. */
   get ready(): boolean {
-    return this.client.status === 'ready' && this.breaker.allows;
+    return isReady(this.client) && this.breaker.allows;
   }
 
   /** Checks and charges every budget the charge consults, in one script call; null when none does. Rejects when Redis fails. */

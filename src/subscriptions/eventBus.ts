@@ -11,6 +11,8 @@
 export type ChannelListener = (message: string) => void;
 
 export interface EventBus {
+  /** Subscriptions can be made now (the transport is connected). */
+  readonly up: boolean;
   /** Sends `message` to every instance subscribed to `channel` (this one included). Rejects when it could not be sent. */
   publish(channel: string, message: string): Promise<void>;
   /**
@@ -26,6 +28,7 @@ export interface EventBus {
 
 /** One process telling itself: synchronous, never loses a message. */
 export class InProcessEventBus implements EventBus {
+  readonly up = true;
   private readonly channels = new Map<string, Set<ChannelListener>>();
 
   async publish(channel: string, message: string): Promise<void> {

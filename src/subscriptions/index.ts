@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SubscriptionOptions } from '../config';
+import type { RedisTarget } from '../redis/connection';
 import type { Downstream } from '../downstream';
 import type { Logger } from '../logging/logger';
 import { InProcessEventBus, type EventBus } from './eventBus';
@@ -29,8 +30,8 @@ export type { LiveHub } from './liveHub';
 const LIVE_COMMAND_TIMEOUT_MS = 1000;
 
 export interface LiveOptions {
-  /** The fleet's Redis; null: one instance, everything in process. */
-  redisUrl: string | null;
+  /** The fleet's Redis (one server or a cluster); null: one instance, everything in process. */
+  redis: RedisTarget | null;
   /** CACHE_PREFIX: channels and keys of one fleet. */
   prefix: string;
   settings: SubscriptionOptions;
@@ -46,6 +47,8 @@ export interface LiveOptions {
 
 export interface Live {
   hub: LiveHub;
+  /** The bus can subscribe now (Redis's subscriber connections are up; always, in process). */
+  readonly feedUp: boolean;
   poller: StockPoller;
   /** Starts the poller's interval (once the gateway listens). */
   start(): void;
@@ -54,9 +57,9 @@ export interface Live {
 }
 
 export function createLive(options: LiveOptions): Live {
-  const { redisUrl, prefix, settings, downstream, logger, timers, metrics } = options;
-  const bus: EventBus = redisUrl ? new RedisEventBus({ url: redisUrl, commandTimeoutMs: LIVE_COMMAND_TIMEOUT_MS }) : new InProcessEventBus();
-  const store: PollerStore = redisUrl ? new RedisPollerStore({ url: redisUrl, prefix, commandTimeoutMs: LIVE_COMMAND_TIMEOUT_MS }) : new InProcessPollerStore(timers.now);
+  const { redis, prefix, settings, downstream, logger, timers, metrics } = options;
+  const bus: EventBus = redis ? new RedisEventBus({ target: redis, commandTimeoutMs: LIVE_COMMAND_TIMEOUT_MS }) : new InProcessEventBus();
+  const store: PollerStore = redis ? new RedisPollerStore({ target: redis, prefix, commandTimeoutMs: LIVE_COMMAND_TIMEOUT_MS }) : new InProcessPollerStore(timers.now);
   const readStock = async (skus: readonly string[]) => (await downstream.inventory.stockBySkus(skus)).value;
   const hub: LiveHub = new LiveHub({
     bus,
@@ -85,6 +88,9 @@ export function createLive(options: LiveOptions): Live {
   });
   return {
     hub,
+    get feedUp() {
+      return bus.up;
+    },
     poller,
     start: () => poller.start(),
     async close() {

@@ -1,7 +1,8 @@
 /**
  * The poller's shared state in Redis (pollerStore.ts says what each part is
  * for). Three keys, all in one hash slot (`{live}`), so a Redis Cluster
- * serves each command and script from one node:
+ * serves each command, transaction and script from one node (the master of
+ * that slot):
  *
  * - `<prefix>live:{live}:watched`: a sorted set, member `["p-0001","SKU-000001"]`,
  *   score the time (epoch ms) until which some instance watches it; ZADD GT
@@ -10,12 +11,13 @@
  *   renewal and release are scripts that act only for the holder.
  * - `<prefix>live:{live}:levels`: a hash SKU → last level seen, with a TTL.
  */
-import Redis from 'ioredis';
+import { createClient, type RedisClient, type RedisTarget } from '../redis/connection';
 import type { WatchedProduct } from '../domain/live';
 import type { PollerStore } from './pollerStore';
 
 export interface RedisPollerStoreOptions {
-  url: string;
+  /** REDIS_URL and REDIS_CLUSTER. */
+  target: RedisTarget;
   /** Key prefix (CACHE_PREFIX): the instances of one fleet share it. */
   prefix: string;
   /** Longest a command may take before it counts as failed. */
@@ -35,7 +37,7 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-type Scripted = Redis & {
+type Scripted = RedisClient & {
   bffPollerAcquire(key: string, owner: string, ttlMs: number): Promise<number>;
   bffPollerRelease(key: string, owner: string): Promise<number>;
 };
@@ -45,13 +47,7 @@ export class RedisPollerStore implements PollerStore {
   private readonly keys: { watched: string; lock: string; levels: string };
 
   constructor(options: RedisPollerStoreOptions) {
-    this.client = new Redis(options.url, {
-      commandTimeout: options.commandTimeoutMs,
-      connectTimeout: 1000,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
-    }) as Scripted;
+    this.client = createClient(options.target, { commandTimeoutMs: options.commandTimeoutMs }) as Scripted;
     this.client.on('error', () => undefined);
     this.client.defineCommand('bffPollerAcquire', { numberOfKeys: 1, lua: ACQUIRE });
     this.client.defineCommand('bffPollerRelease', { numberOfKeys: 1, lua: RELEASE });

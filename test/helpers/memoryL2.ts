@@ -52,6 +52,10 @@ export class MemoryL2 implements L2Store {
     for (const go of this.held.splice(0)) go();
   }
 
+  roundTrips(): number {
+    return 1;
+  }
+
   async read(addresses: readonly CacheAddress[]): Promise<(string | null)[]> {
     this.calls.read++;
     await this.turn();

@@ -19,6 +19,15 @@ export function testPrefix(name: string): string {
 export async function keysUnder(url: string, prefix: string): Promise<string[]> {
   const redis = new Redis(url, { lazyConnect: true });
   await redis.connect();
+  try {
+    return await scanUnder(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Every key under a prefix on one connected server (a cluster: on each master). */
+export async function scanUnder(redis: Redis, prefix: string): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
   do {
@@ -26,7 +35,6 @@ export async function keysUnder(url: string, prefix: string): Promise<string[]> 
     cursor = next;
     found.push(...batch);
   } while (cursor !== '0');
-  redis.disconnect();
   return found;
 }
 

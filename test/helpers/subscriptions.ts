@@ -146,3 +146,19 @@ export class RawClient {
     this.socket.terminate();
   }
 }
+
+/**
+ * Subscribes over `client` until the gateway runs the subscription
+ * (`running()` turns true): each attempt, `<idPrefix><n>`, either runs or
+ * is refused (the live feed not back yet), and then the next one goes.
+ */
+export async function subscribeUntilRunning(client: RawClient, running: () => boolean, payload: Record<string, unknown>, idPrefix: string, what: string, timeoutMs = 20_000): Promise<void> {
+  let attempt = 0;
+  await waitFor(async () => {
+    if (running()) return true;
+    const id = `${idPrefix}${attempt++}`;
+    client.send({ id, type: 'subscribe', payload });
+    await waitFor(() => running() || client.messages.some((m) => m.id === id), 'an answer');
+    return running();
+  }, what, timeoutMs);
+}
