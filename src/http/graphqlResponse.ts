@@ -6,6 +6,7 @@
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { ServerResponse } from 'node:http';
 import { ErrorCode } from '../errors/catalogue';
+import type { CompleteBody } from '../graphql/fastLane';
 import { appendVary, writeError } from './responses';
 
 export interface ResponseOptions {
@@ -32,9 +33,11 @@ export async function writeGraphQLResponse(res: ServerResponse, response: HTTPGr
     res.end();
     return status;
   }
-  const size = options.maxResponseBytes > 0 ? Buffer.byteLength(response.body.string) : 0;
+  // The fast lane's bodies come as bytes: measured and written without another copy.
+  const { bytes } = response.body as CompleteBody;
+  const size = options.maxResponseBytes > 0 ? (bytes ? bytes.length : Buffer.byteLength(response.body.string)) : 0;
   if (size <= options.maxResponseBytes) {
-    res.end(response.body.string);
+    res.end(bytes ?? response.body.string);
     return status;
   }
   const limit = options.maxResponseBytes;
