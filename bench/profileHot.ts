@@ -28,6 +28,7 @@
  * | `--duration S` | cpu, prof: seconds per load run | 5 |
  * | `--runs N` | cpu: load runs per operation (the median is reported) | 3 |
  * | `--top N` | prof: functions listed | 25 |
+ * | `--node-flags "F …"` | cpu: node flags of the gateway, e.g. a `--require` preload that counts GCs | none |
  *
  * callgrind: the gateway runs as in production (bench/processes.ts
  * startGateway: compiled, NODE_ENV=production, LOG_LEVEL=info, log to
@@ -70,6 +71,7 @@ interface Options {
   duration: number;
   runs: number;
   top: number;
+  nodeFlags: string[];
 }
 
 /** Time bounds long enough for a process 20–50× slower than usual (see above). */
@@ -102,6 +104,7 @@ function parse(argv: readonly string[]): Options {
     duration: int('duration', 5),
     runs: int('runs', 3),
     top: int('top', 25),
+    nodeFlags: list('node-flags', '').flatMap((f) => f.split(' ')).filter((f) => f !== ''),
   };
 }
 
@@ -168,7 +171,8 @@ async function callgrind(root: string, options: Options, scenario: HotScenario, 
 }
 
 async function cpu(root: string, options: Options, scenario: HotScenario, ops: OperationSpec[], rotations: Map<OperationSpec, Rotation>, services: Parameters<typeof startGateway>[2]): Promise<void> {
-  const gw = await startGateway(root, scenario, services, 'hot:');
+  const gw = await startGateway(root, scenario, services, 'hot:', {}, options.nodeFlags);
+  log(`${scenario}: gateway pid ${gw.proc.pid}`);
   try {
     await warmAll(gw, rotations, options.warmup, 8);
     for (const op of ops) {
