@@ -35,23 +35,21 @@ interface WithStoredData {
 export function storedResult(json: string): FormattedExecutionResult {
   const stored = { json, parsed: false };
   let data: Record<string, unknown> | undefined;
-  const result: FormattedExecutionResult & WithStoredData = {};
-  Object.defineProperty(result, 'data', {
-    enumerable: true,
-    configurable: true,
-    get() {
+  // An own, enumerable accessor (as `Object.defineProperty` would make it), written as a literal: cheaper to make.
+  const result: FormattedExecutionResult & WithStoredData = {
+    get data() {
       if (!stored.parsed) {
         data = JSON.parse(stored.json) as Record<string, unknown>;
         stored.parsed = true;
       }
       return data;
     },
-    set(value: Record<string, unknown>) {
+    set data(value: Record<string, unknown> | undefined) {
       data = value;
       stored.parsed = true;
     },
-  });
-  result[STORED_DATA] = stored;
+    [STORED_DATA]: stored,
+  };
   return result;
 }
 
