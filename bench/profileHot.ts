@@ -29,6 +29,7 @@
  * | `--runs N` | cpu: load runs per operation (the median is reported) | 3 |
  * | `--top N` | prof: functions listed | 25 |
  * | `--node-flags "F …"` | cpu: node flags of the gateway, e.g. a `--require` preload that counts GCs | none |
+ * | `--time-factor F` | callgrind: the gateway's clocks run at F × real time (libfaketime); 1 = untouched | 0.025 when libfaketime is installed, else 1 |
  *
  * callgrind: the gateway runs as in production (bench/processes.ts
  * startGateway: compiled, NODE_ENV=production, LOG_LEVEL=info, log to
@@ -42,9 +43,12 @@
  * request); the median is printed beside it, and each window's downstream
  * calls and response-cache misses. Those follow the wall clock (stock has
  * max-age 5 s, so does a response built from it), which runs about 50×
- * faster against requests under valgrind: a cached window has a miss (a
+ * faster against requests under valgrind: a cached window had a miss (a
  * full execution) every few dozen requests, where a real run has one in
- * thousands. The dumps stay in the printed
+ * thousands. So the gateway's clocks are slowed to match (libfaketime,
+ * Debian's `faketime` package: `LD_PRELOAD` and `FAKETIME=+0 x0.025`, time
+ * at 1/40 of real time): cache ages, TTLs and timers then pass per request
+ * about as they do at full speed. The dumps stay in the printed
  * directory for `callgrind_annotate`. Only difference to
  * production: longer bounds in time (SHED_EVENT_LOOP_DELAY_MS, REQUEST_TIMEOUT_MS,
  * DOWNSTREAM_TIMEOUT_MS, DOWNSTREAM_CONNECT_TIMEOUT_MS), because under valgrind
@@ -53,7 +57,7 @@
  * checks and timers run either way, with other numbers.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../src/config';
@@ -80,7 +84,11 @@ interface Options {
   runs: number;
   top: number;
   nodeFlags: string[];
+  timeFactor: number;
 }
+
+/** Debian's libfaketime (package `faketime`), the multi-threaded build. */
+const FAKETIME_LIBRARY = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 
 /** Time bounds long enough for a process 20–50× slower than usual (see above). */
 const CALLGRIND_BOUNDS = { SHED_EVENT_LOOP_DELAY_MS: '600000', REQUEST_TIMEOUT_MS: '600000', DOWNSTREAM_TIMEOUT_MS: '120000', DOWNSTREAM_CONNECT_TIMEOUT_MS: '120000' };
@@ -113,6 +121,7 @@ function parse(argv: readonly string[]): Options {
     runs: int('runs', 3),
     top: int('top', 25),
     nodeFlags: list('node-flags', '').flatMap((f) => f.split(' ')).filter((f) => f !== ''),
+    timeFactor: flags.has('time-factor') ? Number(flags.get('time-factor')) : existsSync(FAKETIME_LIBRARY) ? 0.025 : 1,
   };
 }
 
@@ -154,8 +163,9 @@ async function callgrind(root: string, options: Options, scenario: HotScenario, 
     wrapper: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${join(dir, 'cg.out')}`, `--vgdb-prefix=${join(dir, 'vgdb')}`],
     startTimeoutMs: 600_000,
   };
-  const gw = await startGateway(root, scenario, services, 'hot:', CALLGRIND_BOUNDS, [], launch);
-  log(`${scenario}: gateway under callgrind, pid ${gw.proc.pid}, dumps in ${dir}`);
+  const clock = options.timeFactor === 1 ? {} : { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: `+0 x${options.timeFactor}` };
+  const gw = await startGateway(root, scenario, services, 'hot:', { ...CALLGRIND_BOUNDS, ...clock }, [], launch);
+  log(`${scenario}: gateway under callgrind, pid ${gw.proc.pid}, clocks at ${options.timeFactor} × real time, dumps in ${dir}`);
   try {
     await warmAll(gw, rotations, options.warmup, options.connections);
     for (const op of ops) {
