@@ -60,6 +60,7 @@ export class Metrics {
   private readonly pollerRuns: Counter<'outcome'>;
   private readonly pollerCalls: Counter;
   private readonly children = new Map<object, Map<string, Child>>();
+  private readonly familySeries = new Map<string, Map<CacheTier, CounterSeries>>();
   private sources: GaugeSources = {};
 
   constructor(options: MetricsOptions = {}) {
@@ -136,8 +137,15 @@ export class Metrics {
     this.counter(this.retries, service, result).inc();
   }
 
-  recordCacheLookups(family: string, tier: CacheTier, count: number): void {
-    if (count > 0) this.counter(this.cacheLookups, family, tier).inc(count);
+  /** One request's lookups of one entity family, by tier (the family's series are looked up once, not once per tier and request). */
+  recordCacheLookups(family: string, lookups: { l1: number; l2: number; miss: number; stale: number; staleIfError: number }): void {
+    let series = this.familySeries.get(family);
+    if (!series) this.familySeries.set(family, (series = new Map()));
+    this.countLookups(series, family, 'l1', lookups.l1);
+    this.countLookups(series, family, 'l2', lookups.l2);
+    this.countLookups(series, family, 'miss', lookups.miss - lookups.staleIfError);
+    this.countLookups(series, family, 'stale', lookups.stale);
+    this.countLookups(series, family, 'stale_if_error', lookups.staleIfError);
   }
 
   recordRequestCache(redis: { reads: number; writes: number; errors: number }, response: 'hit' | 'miss' | 'bypass'): void {
@@ -177,6 +185,13 @@ export class Metrics {
 
   render(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  private countLookups(series: Map<CacheTier, CounterSeries>, family: string, tier: CacheTier, count: number): void {
+    if (count <= 0) return;
+    let child = series.get(tier);
+    if (!child) series.set(tier, (child = this.counter(this.cacheLookups, family, tier)));
+    child.inc(count);
   }
 
   /** The counter's series of these label values, made once. */
