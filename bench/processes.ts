@@ -37,8 +37,10 @@ export function compiled(root: string, relative: string): string {
   return file;
 }
 
-export function spawnNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, pipeStdout: boolean, nodeFlags: string[] = []): Managed {
-  const child = spawn(process.execPath, [...nodeFlags, script, ...args], {
+/** `wrapper`: a command that runs node, e.g. `['valgrind', '--tool=callgrind']` (bench/profileHot.ts); none by default. */
+export function spawnNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, pipeStdout: boolean, nodeFlags: string[] = [], wrapper: readonly string[] = []): Managed {
+  const [command = process.execPath, ...wrapperArgs] = wrapper;
+  const child = spawn(command, [...wrapperArgs, ...(wrapper.length > 0 ? [process.execPath] : []), ...nodeFlags, script, ...args], {
     env,
     // The gateway's log goes to /dev/null ('ignore'): writing it is part of the cost, reading it is not.
     stdio: ['ignore', pipeStdout ? 'pipe' : 'ignore', 'pipe'],
@@ -227,6 +229,18 @@ export interface GatewayProcess {
 /** The V8 old-space budget of the gateway, in MB: the default of `npm start`, or GATEWAY_HEAP_MB. */
 export const GATEWAY_HEAP_MB = process.env.GATEWAY_HEAP_MB || '192';
 
+/** How a gateway is launched, beyond its settings (bench/profileHot.ts runs it under valgrind). */
+export interface LaunchOptions {
+  /** A command that runs node (spawnNode's `wrapper`); none by default. */
+  wrapper?: readonly string[];
+  /**
+   * How long /healthz may take to answer after the spawn, in ms. Default 30,000. Past a few seconds
+   * the port is taken from a random range (freePortRange) rather than from the OS's ephemeral ones,
+   * which other processes' port-0 listeners are handed meanwhile.
+   */
+  startTimeoutMs?: number;
+}
+
 /**
  * `extraEnv`: settings of this scenario only (e.g. the overload run's SHED_MAX_IN_FLIGHT, the protections' bounds);
  * `nodeFlags`: node's own flags before the script, after the heap budget (e.g. the tracing scenario's --cpu-prof).
@@ -238,6 +252,7 @@ export async function startGateway(
   cachePrefix: string,
   extraEnv: NodeJS.ProcessEnv = {},
   nodeFlags: readonly string[] = [],
+  launch: LaunchOptions = {},
 ): Promise<GatewayProcess> {
   const script = compiled(root, 'src/main.js');
   const env: NodeJS.ProcessEnv = {
@@ -265,9 +280,9 @@ export async function startGateway(
     env.CACHE_PREFIX = `${cachePrefix}${scenario}:`;
   }
   // Started exactly as `npm start` starts it: with the same heap budget (package.json, GATEWAY_HEAP_MB).
-  const proc = spawnNode(`gateway (${scenario})`, script, [], env, false, [`--max-old-space-size=${GATEWAY_HEAP_MB}`, ...nodeFlags]);
-  const url = `http://127.0.0.1:${await waitForListening(proc)}`;
-  await waitForHttp(`${url}/healthz`, proc);
+  const proc = spawnNode(`gateway (${scenario})`, script, [], env, false, [`--max-old-space-size=${GATEWAY_HEAP_MB}`, ...nodeFlags], launch.wrapper);
+  const url = `http://127.0.0.1:${await waitForListening(proc, launch.startTimeoutMs)}`;
+  await waitForHttp(`${url}/healthz`, proc, launch.startTimeoutMs);
   return { proc, url, scenario };
 }
 

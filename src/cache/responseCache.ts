@@ -12,8 +12,16 @@
  * it, the cache asks the invalidation log (fed by every instance's evictions
  * over pub/sub) whether any of them was evicted since the response was
  * stored; if so, it is a miss. That costs no extra round trip.
+ *
+ * Why two memos: a hit used to pay a sha256 of its key parts and a JSON.parse
+ * of the stored meta line on every request, for the same few keys and the
+ * same stored text. The key's digest is remembered per key text, and the
+ * decoded entry per stored text (the same string the tier holds, so the check
+ * is usually a pointer comparison); both are bounded and change nothing that
+ * is stored or answered.
  */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { InvalidationLog } from './invalidationLog';
 import type { TieredKeyValueStore } from './keyValueStore';
 
@@ -42,7 +50,22 @@ interface StoredMeta {
   maxAge: number;
 }
 
+/** A stored text, decoded. */
+interface Decoded {
+  text: string;
+  meta: StoredMeta;
+  dataJson: string;
+}
+
+/** Key texts whose digest is remembered. */
+const DIGESTS_KEPT = 4096;
+/** Characters of stored texts whose decoding is remembered (the texts themselves are shared with the store's tier). */
+const DECODED_CHARACTERS_KEPT = 4 * 1024 * 1024;
+
 export class ResponseCache {
+  private readonly digests = new LRUCache<string, string>({ max: DIGESTS_KEPT });
+  private readonly decoded = new LRUCache<string, Decoded>({ maxSize: DECODED_CHARACTERS_KEPT, sizeCalculation: (d, key) => d.text.length + key.length });
+
   constructor(
     private readonly store: TieredKeyValueStore,
     private readonly log: InvalidationLog,
@@ -50,15 +73,22 @@ export class ResponseCache {
   ) {}
 
   key(parts: ResponseKey): string {
-    return createHash('sha256')
-      .update(JSON.stringify([parts.frontend, parts.queryHash, parts.operationName, parts.variables ?? {}, parts.locale]))
-      .digest('base64url');
+    const text = JSON.stringify([parts.frontend, parts.queryHash, parts.operationName, parts.variables ?? {}, parts.locale]);
+    let digest = this.digests.get(text);
+    if (digest === undefined) this.digests.set(text, (digest = createHash('sha256').update(text).digest('base64url')));
+    return digest;
   }
 
   /** The stored response, unless it is absent, unreadable, expired, or built from an entity evicted since. */
   async lookup(key: string): Promise<CachedResponse | null> {
-    const stored = parse(await this.store.get(key));
-    if (!stored) return null;
+    const text = await this.store.get(key);
+    if (text === undefined) return null;
+    let stored: Decoded | null | undefined = this.decoded.get(key);
+    if (stored === undefined || stored.text !== text) {
+      stored = parse(text);
+      if (!stored) return null;
+      if (text.length <= DECODED_CHARACTERS_KEPT / 16) this.decoded.set(key, stored);
+    }
     const { meta } = stored;
     const age = (this.now() - meta.storedAt) / 1000;
     if (age >= meta.maxAge || meta.dependencies.some((d) => this.log.mayBeInvalidatedSince(d, meta.storedAt))) return null;
@@ -74,6 +104,7 @@ export class ResponseCache {
   /** Forgets this process's copies (Redis keeps the fleet's). */
   clear(): void {
     this.store.clear();
+    this.decoded.clear();
   }
 }
 
@@ -81,14 +112,13 @@ export class ResponseCache {
  * A stored response, or null for a miss (absent, or unreadable: never an error). Only the
  * first line is parsed: JSON text has no raw line break, so the first one ends the meta.
  */
-function parse(text: string | undefined): { meta: StoredMeta; dataJson: string } | null {
-  if (text === undefined) return null;
+function parse(text: string): Decoded | null {
   const end = text.indexOf('\n');
   if (end < 0) return null;
   try {
     const meta = JSON.parse(text.slice(0, end)) as StoredMeta;
     if (!meta || !Array.isArray(meta.dependencies) || typeof meta.storedAt !== 'number' || typeof meta.maxAge !== 'number') return null;
-    return { meta, dataJson: text.slice(end + 1) };
+    return { text, meta, dataJson: text.slice(end + 1) };
   } catch {
     return null;
   }

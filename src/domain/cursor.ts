@@ -9,6 +9,10 @@
  * The last edge of a page that has a next one gets `{ page: nextCursor, skip: 0 }`,
  * so the common "load more from endCursor" costs exactly one downstream page.
  * The kind stops a review cursor from being replayed on the product listing.
+ *
+ * Encoded cursors are remembered by their text (a bounded map, emptied when
+ * full): a warm listing writes the same two dozen cursors on every request,
+ * and each was a buffer and a base64 encoding.
  */
 import { badUserInput, quote } from '../errors/catalogue';
 
@@ -21,8 +25,18 @@ export interface CursorPosition {
   skip: number;
 }
 
+/** Cursor texts whose encoding is remembered at most. */
+const ENCODED_KEPT = 1024;
+const encoded = new Map<string, string>();
+
 export function encodeCursor(kind: CursorKind, position: CursorPosition): string {
-  return Buffer.from(`${kind}:${position.skip}:${position.page === undefined ? '' : `=${position.page}`}`).toString('base64url');
+  const text = `${kind}:${position.skip}:${position.page === undefined ? '' : `=${position.page}`}`;
+  let cursor = encoded.get(text);
+  if (cursor === undefined) {
+    if (encoded.size >= ENCODED_KEPT) encoded.clear();
+    encoded.set(text, (cursor = Buffer.from(text).toString('base64url')));
+  }
+  return cursor;
 }
 
 export function decodeCursor(kind: CursorKind, cursor: string | null | undefined): CursorPosition {

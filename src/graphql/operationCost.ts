@@ -126,7 +126,7 @@ export function rememberedOperationCost(
   let entry = remembered.get(operation);
   if (!entry) remembered.set(operation, (entry = { variables: slicingVariables(schema, document), costs: new Map() }));
   let key = '';
-  for (const name of entry.variables) key += `${String(JSON.stringify(variables?.[name]))},`;
+  for (const name of entry.variables) key += `${keyPart(variables?.[name])},`;
   let cost = entry.costs.get(key);
   if (cost === undefined) {
     cost = operationCost(schema, document, operation, variables);
@@ -134,6 +134,13 @@ export function rememberedOperationCost(
     entry.costs.set(key, cost);
   }
   return cost;
+}
+
+/** `String(JSON.stringify(value))`, without the call for the usual values of a slicing variable (a number, or none). */
+function keyPart(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return String(JSON.stringify(value));
 }
 
 /** Variables used in an argument that is a slicing argument of some field of the schema (an over-approximation: any field's). */

@@ -7,7 +7,8 @@
  * for what the shape already says: which keys, in which order, and which
  * values are strings to escape, numbers to print or objects to descend into.
  * The compiled function writes the known keys as literals and calls
- * `JSON.stringify` only on leaves (which keeps its escaping exactly).
+ * `JSON.stringify` only on leaves that need it (`leaf` below writes plain
+ * strings and numbers as it would).
  *
  * Why the bytes are identical: an executor builds each result object with
  * the keys of `collectFields` in that order (graphql-js and graphql-jit
@@ -19,7 +20,7 @@
  * `@include` (present keys depend on variables) gets no compiled serializer
  * at all. A key that is nevertheless absent (undefined) is left out, as
  * `JSON.stringify` does. test/unit/resultSerializer.test.ts compares both on
- * every contract operation and on generated values.
+ * every contract query with generated values.
  *
  * The generated source is built from the schema and the document only
  * (names are written as JSON string literals), never from request data.
@@ -65,7 +66,7 @@ export function compileDataSerializer(schema: GraphQLSchema, document: DocumentN
       const key = JSON.stringify(responseName);
       const literal = JSON.stringify(`${first ? '' : ','}${key}:`);
       let value: string;
-      if (fieldName === '__typename') value = 'J(v)';
+      if (fieldName === '__typename') value = 'L(v)';
       else {
         const field = type.getFields()[fieldName];
         if (!field) return abandon();
@@ -100,18 +101,35 @@ export function compileDataSerializer(schema: GraphQLSchema, document: DocumentN
       return `(v===null?'null':${nested}(v))`;
     }
     if (isAbstractType(named)) return 'J(v)';
-    if (isEnumType(named)) return 'J(v)';
-    // Booleans and integers print as they are; every other scalar (strings, floats, custom) as JSON does.
+    if (isEnumType(named)) return 'L(v)';
+    // Booleans and integers print as they are; every other scalar (strings, floats, custom) as JSON does (leaf).
     if (named.name === 'Boolean') return `(v===null?'null':v?'true':'false')`;
     if (named.name === 'Int') return `(v===null?'null':''+v)`;
-    return 'J(v)';
+    return 'L(v)';
   };
 
   const top = objectFunction(root, collectFields(schema, fragments, {}, root, operation.selectionSet));
   if (failed) return null;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const make = new Function('J', `${functions.join('\n')}\nreturn function(d){return d===null?'null':${top}(d);};`) as (json: typeof JSON.stringify) => DataSerializer;
-  return make(JSON.stringify);
+  const make = new Function('J', 'L', `${functions.join('\n')}\nreturn function(d){return d===null?'null':${top}(d);};`) as (
+    json: typeof JSON.stringify,
+    leaf: (value: unknown) => string,
+  ) => DataSerializer;
+  return make(JSON.stringify, leaf);
+}
+
+/** Characters JSON.stringify writes escaped: the quote, the backslash, controls, and (a lone one) a surrogate. */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A leaf value's JSON text, as `JSON.stringify` writes it: a string with nothing to escape quoted as
+ * it is and a finite number printed as `String(number)` does (both what JSON.stringify does for
+ * them, without a call into it per leaf); anything else by JSON.stringify itself.
+ */
+function leaf(value: unknown): string {
+  if (typeof value === 'string') return ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  return JSON.stringify(value);
 }
 
 function usesConditionalDirectives(document: DocumentNode): boolean {

@@ -25,7 +25,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Frontend } from '../config';
 import { clientKey, type CreateContext } from '../context/createContext';
-import type { OperationContext, RequestRecord } from '../context/requestContext';
+import type { OperationContext } from '../context/requestContext';
 import type { Pipeline } from '../graphql/pipeline';
 import { ErrorCode } from '../errors/catalogue';
 import type { Refusal } from '../errors/refusal';
@@ -36,7 +36,7 @@ import { clientAddress } from './clientAddress';
 import { runGraphQLRequest } from './graphqlRequest';
 import { writeGraphQLResponse } from './graphqlResponse';
 import type { LoadShedder } from './loadShedding';
-import { requestBounds, type RequestLimits } from './requestBounds';
+import { boundedRecord, type RequestLimits } from './requestBounds';
 import type { RequestLog } from './requestLog';
 import { writeError, writeRefusal } from './responses';
 
@@ -75,7 +75,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const started = performance.now();
-    const record: RequestRecord = { downstreamCalls: 0, operationName: null, startedAt: started, ...requestBounds(res, limits.requestTimeoutMs, started) };
+    const record = boundedRecord(res, limits.requestTimeoutMs, started);
     // Set by Apollo's call of the context factory; read once the response is out.
     let context = null as OperationContext | null;
     let status = 500;

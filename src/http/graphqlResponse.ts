@@ -6,6 +6,7 @@
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { ServerResponse } from 'node:http';
 import { ErrorCode } from '../errors/catalogue';
+import type { CompleteBody } from '../graphql/fastLane';
 import { appendVary, writeError } from './responses';
 
 export interface ResponseOptions {
@@ -32,8 +33,9 @@ export async function writeGraphQLResponse(res: ServerResponse, response: HTTPGr
     res.end();
     return status;
   }
-  // Encoded once: its length is the size bound's and Content-Length's (a string would be measured twice, then encoded).
-  const body = Buffer.from(response.body.string);
+  // The fast lane's bodies come as bytes; any other is encoded once: its length is the size bound's and Content-Length's.
+  const { bytes } = response.body as CompleteBody;
+  const body = bytes ?? Buffer.from(response.body.string);
   const size = options.maxResponseBytes > 0 ? body.length : 0;
   if (size <= options.maxResponseBytes) {
     res.end(body);

@@ -8,12 +8,13 @@
  *
  * One registry per gateway, never prom-client's global one, so two gateways
  * in one process (tests) never share a series. Recording is on the request
- * path, so label sets are looked up once and their children kept: a request
- * costs a handful of Map lookups and increments, and the text is rendered
- * only when scraped. Gauges of state the gateway already keeps (in flight,
+ * path, so label sets are looked up once and their series kept
+ * (metricSeries.ts): a request costs a handful of Map lookups and additions,
+ * and the text is rendered only when scraped. Gauges of state the gateway already keeps (in flight,
  * circuits, Redis, draining) are read at scrape time.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CounterSeries, HistogramSeries } from './metricSeries';
 
 /** Seconds: from a warm hit (a few ms) to a request at its deadline (10 s). */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -21,11 +22,8 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 /** Cache lookups of one request, by entity family and tier (cache/cacheSession.ts). */
 export type CacheTier = 'l1' | 'l2' | 'miss' | 'stale' | 'stale_if_error';
 
-/** A series of a counter or histogram, its labels bound. */
-interface Child {
-  inc(n?: number): void;
-  observe?(value: number): void;
-}
+/** A series of a counter or histogram, its labels bound (metricSeries.ts). */
+type Child = CounterSeries | HistogramSeries;
 
 /** What the scrape-time gauges read. */
 export interface GaugeSources {
@@ -62,6 +60,7 @@ export class Metrics {
   private readonly pollerRuns: Counter<'outcome'>;
   private readonly pollerCalls: Counter;
   private readonly children = new Map<object, Map<string, Child>>();
+  private readonly familySeries = new Map<string, Map<CacheTier, CounterSeries>>();
   private sources: GaugeSources = {};
 
   constructor(options: MetricsOptions = {}) {
@@ -123,50 +122,57 @@ export class Metrics {
   }
 
   recordRequest(frontend: string, operation: string, status: number, seconds: number, downstreamCalls: number): void {
-    this.child(this.requests, frontend, operation, String(status)).inc();
-    this.child(this.requestDuration, frontend, operation).observe?.(seconds);
+    this.counter(this.requests, frontend, operation, String(status)).inc();
+    this.histogram(this.requestDuration, frontend, operation).observe(seconds);
     if (downstreamCalls > 0) this.requestDownstreamCalls.inc(downstreamCalls);
   }
 
   recordDownstream(service: string, route: string, outcome: string, seconds: number): void {
-    this.child(this.downstreamCalls, service, route, outcome).inc();
-    this.child(this.downstreamDuration, service, route).observe?.(seconds);
-    if (outcome === 'aborted') this.child(this.aborted, service).inc();
+    this.counter(this.downstreamCalls, service, route, outcome).inc();
+    this.histogram(this.downstreamDuration, service, route).observe(seconds);
+    if (outcome === 'aborted') this.counter(this.aborted, service).inc();
   }
 
   recordRetry(service: string, result: 'sent' | 'budget_exhausted'): void {
-    this.child(this.retries, service, result).inc();
+    this.counter(this.retries, service, result).inc();
   }
 
-  recordCacheLookups(family: string, tier: CacheTier, count: number): void {
-    if (count > 0) this.child(this.cacheLookups, family, tier).inc(count);
+  /** One request's lookups of one entity family, by tier (the family's series are looked up once, not once per tier and request). */
+  recordCacheLookups(family: string, lookups: { l1: number; l2: number; miss: number; stale: number; staleIfError: number }): void {
+    let series = this.familySeries.get(family);
+    if (!series) this.familySeries.set(family, (series = new Map()));
+    this.countLookups(series, family, 'l1', lookups.l1);
+    this.countLookups(series, family, 'l2', lookups.l2);
+    this.countLookups(series, family, 'miss', lookups.miss - lookups.staleIfError);
+    this.countLookups(series, family, 'stale', lookups.stale);
+    this.countLookups(series, family, 'stale_if_error', lookups.staleIfError);
   }
 
   recordRequestCache(redis: { reads: number; writes: number; errors: number }, response: 'hit' | 'miss' | 'bypass'): void {
-    if (redis.reads > 0) this.child(this.redisRoundTrips, 'read').inc(redis.reads);
-    if (redis.writes > 0) this.child(this.redisRoundTrips, 'write').inc(redis.writes);
+    if (redis.reads > 0) this.counter(this.redisRoundTrips, 'read').inc(redis.reads);
+    if (redis.writes > 0) this.counter(this.redisRoundTrips, 'write').inc(redis.writes);
     if (redis.errors > 0) this.redisErrors.inc(redis.errors);
-    this.child(this.responseCache, response).inc();
+    this.counter(this.responseCache, response).inc();
   }
 
   recordRejection(frontend: string, reason: string): void {
-    this.child(this.rejections, frontend, reason).inc();
+    this.counter(this.rejections, frontend, reason).inc();
   }
 
   recordUntrusted(frontend: string): void {
-    this.child(this.untrusted, frontend).inc();
+    this.counter(this.untrusted, frontend).inc();
   }
 
   recordSubscriptionEvent(field: string): void {
-    this.child(this.subscriptionEvents, field).inc();
+    this.counter(this.subscriptionEvents, field).inc();
   }
 
   recordSubscriptionDrop(field: string): void {
-    this.child(this.subscriptionDrops, field).inc();
+    this.counter(this.subscriptionDrops, field).inc();
   }
 
   recordPollerRun(outcome: string): void {
-    this.child(this.pollerRuns, outcome).inc();
+    this.counter(this.pollerRuns, outcome).inc();
   }
 
   recordPollerCall(): void {
@@ -181,13 +187,41 @@ export class Metrics {
     return this.registry.metrics();
   }
 
-  /** The series of these label values, looked up once. */
-  private child(metric: Counter<string> | Histogram<string>, ...values: string[]): Child {
-    let byValues = this.children.get(metric);
-    if (!byValues) this.children.set(metric, (byValues = new Map()));
-    const key = values.length === 1 ? (values[0] as string) : values.join('\u0000');
-    let child = byValues.get(key);
-    if (!child) byValues.set(key, (child = metric.labels(...values) as Child));
-    return child;
+  private countLookups(series: Map<CacheTier, CounterSeries>, family: string, tier: CacheTier, count: number): void {
+    if (count <= 0) return;
+    let child = series.get(tier);
+    if (!child) series.set(tier, (child = this.counter(this.cacheLookups, family, tier)));
+    child.inc(count);
   }
+
+  /** The counter's series of these label values, made once. */
+  private counter(metric: Counter<string>, ...values: string[]): CounterSeries {
+    const series = this.seriesOf(metric);
+    const key = keyOf(values);
+    let child = series.get(key);
+    if (!child) series.set(key, (child = new CounterSeries(metric, labelNamesOf(metric), values)));
+    return child as CounterSeries;
+  }
+
+  /** The histogram's series of these label values, made once. */
+  private histogram(metric: Histogram<string>, ...values: string[]): HistogramSeries {
+    const series = this.seriesOf(metric);
+    const key = keyOf(values);
+    let child = series.get(key);
+    if (!child) series.set(key, (child = new HistogramSeries(metric, labelNamesOf(metric), values)));
+    return child as HistogramSeries;
+  }
+
+  private seriesOf(metric: object): Map<string, Child> {
+    let series = this.children.get(metric);
+    if (!series) this.children.set(metric, (series = new Map()));
+    return series;
+  }
+}
+
+const keyOf = (values: readonly string[]): string => (values.length === 1 ? (values[0] as string) : values.join('\u0000'));
+
+/** The label names a metric was declared with (prom-client keeps them as `labelNames`). */
+function labelNamesOf(metric: Counter<string> | Histogram<string>): readonly string[] {
+  return (metric as unknown as { labelNames: readonly string[] }).labelNames;
 }

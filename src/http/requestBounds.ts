@@ -4,9 +4,17 @@
  * lesser of its own and the time left), and a signal that aborts when the
  * client goes away before its answer is out, so the reads only it waited for
  * are cancelled instead of running on for nobody.
+ *
+ * The signal is made when it is first asked for (by a downstream call): most
+ * requests are answered from the caches and never make one, and an
+ * AbortController with its `close` listener was a measurable part of such a
+ * request's cost. Asked for after the client went away, it is born aborted,
+ * so a reader sees exactly what it would have seen with the signal made at
+ * the request's arrival.
  */
 import type { ServerResponse } from 'node:http';
-import { CallCancelled, type CallTrace } from '../downstream/call';
+import type { RequestRecord } from '../context/requestContext';
+import { CallCancelled } from '../downstream/call';
 
 /** How much one request may send, take and be given (config: MAX_BODY_BYTES, BODY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, MAX_RESPONSE_BYTES). */
 export interface RequestLimits {
@@ -20,10 +28,34 @@ export interface RequestLimits {
   maxResponseBytes: number;
 }
 
-export function requestBounds(res: ServerResponse, timeoutMs: number, startedAt: number): Pick<CallTrace, 'deadline' | 'signal'> {
-  const abandoned = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) abandoned.abort(new CallCancelled('the client went away before its answer was sent'));
-  });
-  return { deadline: timeoutMs > 0 ? startedAt + timeoutMs : undefined, signal: abandoned.signal };
+/** A new request's record (context/requestContext.ts), with its deadline and its signal. */
+export function boundedRecord(res: ServerResponse, timeoutMs: number, startedAt: number): RequestRecord {
+  return new BoundedRecord(res, timeoutMs > 0 ? startedAt + timeoutMs : undefined, startedAt);
+}
+
+class BoundedRecord implements RequestRecord {
+  downstreamCalls = 0;
+  operationName: string | null = null;
+  readonly #res: ServerResponse;
+  #abandoned: AbortController | undefined;
+
+  constructor(
+    res: ServerResponse,
+    readonly deadline: number | undefined,
+    readonly startedAt: number,
+  ) {
+    this.#res = res;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#abandoned) return this.#abandoned.signal;
+    const abandoned = (this.#abandoned = new AbortController());
+    const res = this.#res;
+    const onClose = () => {
+      if (!res.writableFinished) abandoned.abort(new CallCancelled('the client went away before its answer was sent'));
+    };
+    if (res.closed) onClose();
+    else res.once('close', onClose);
+    return abandoned.signal;
+  }
 }

@@ -27,8 +27,10 @@
  *
  * The plan (which fields, with which AST nodes) depends only on the document,
  * which Apollo reuses across requests (and graphql-jit compiles once), so it
- * is memoised per list of field nodes; argument values are computed per
- * request, since variables differ.
+ * is memoised per list of field nodes; argument values and the info passed
+ * are made per request, since variables differ, and shared by the request's
+ * prefetches of the same field (a list of recommended products prefetches
+ * each one's fields with the same arguments).
  */
 import {
   getArgumentValues,
@@ -75,8 +77,8 @@ export function prefetch(id: string, info: GraphQLResolveInfo, ctx: RequestConte
   };
   for (const field of plan) {
     try {
-      const args = getArgumentValues(field.definition, field.node, info.variableValues);
-      const started = field.resolve(ref, args, scoped, { ...field.info, variableValues: info.variableValues });
+      const { args, info: fieldInfo } = forRequest(field, info.variableValues);
+      const started = field.resolve(ref, args, scoped, fieldInfo);
       if (started instanceof Promise) started.catch(ignore);
     } catch {
       // Bad arguments: the real resolution reports them.
@@ -110,6 +112,17 @@ interface PlannedField {
   resolve: GraphQLFieldResolver<unknown, RequestContext>;
   /** The info the early call passes: what our resolvers read of it (fieldNodes, fragments, variables, schema). */
   info: GraphQLResolveInfo;
+  /** The arguments and info of the last request's variables (one request's prefetches share them). */
+  last?: { variables: GraphQLResolveInfo['variableValues']; args: Record<string, unknown>; info: GraphQLResolveInfo };
+}
+
+/** The field's arguments and info for these variables: made once per request (per variables object). */
+function forRequest(field: PlannedField, variables: GraphQLResolveInfo['variableValues']): { args: Record<string, unknown>; info: GraphQLResolveInfo } {
+  const last = field.last;
+  if (last !== undefined && last.variables === variables) return last;
+  const made = { variables, args: getArgumentValues(field.definition, field.node, variables), info: { ...field.info, variableValues: variables } };
+  field.last = made;
+  return made;
 }
 
 // Keyed by the field-node list: the same field reached along two paths may merge different selections.

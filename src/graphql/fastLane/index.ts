@@ -38,7 +38,7 @@ import type { Logger } from '../../logging/logger';
 import type { CompiledOperations } from '../compiledExecutor';
 import { headerMapOf } from '../httpHeaders';
 import { compileDataSerializer, type DataSerializer } from '../resultSerializer';
-import { serializeResult } from '../storedResult';
+import { resultBody } from '../storedResult';
 import type { TrustedDocuments, TrustedText } from '../trustedDocuments';
 import type { ErrorFormatting } from './formatErrors';
 import { singleResultMediaType } from './mediaType';
@@ -74,6 +74,9 @@ export interface FastLaneRequest {
    */
   viaApollo: () => Promise<HTTPGraphQLResponse>;
 }
+
+/** Apollo's complete body, with the same text as UTF-8 bytes when the fast lane made it. */
+export type CompleteBody = { kind: 'complete'; string: string; bytes?: Buffer };
 
 export interface FastLane {
   /** The response, or null when the request is not for the fast lane (nothing of it has been done then). */
@@ -153,7 +156,7 @@ export function createFastLane(options: FastLaneOptions): FastLane {
     if (!headers.get('content-type')) headers.set('content-type', mediaType);
     const result = response.body.kind === 'single' ? response.body.singleResult : null;
     if (!result) throw new Error('the fast lane produced an incremental result');
-    return { status: response.http.status, headers, body: { kind: 'complete', string: serializeResult(result, prepared.serializer) } };
+    return { status: response.http.status, headers, body: completeBody(resultBody(result, prepared.serializer)) };
   }
 
   return { run };
@@ -250,6 +253,18 @@ function lazyHttpRequest(request: FastLaneRequest): HTTPGraphQLRequest {
     body: request.body,
     get headers() {
       return (headers ??= headerMapOf(request.headers));
+    },
+  };
+}
+
+/** A complete body given as bytes (written as they are, http/graphqlResponse.ts), its text made only if read. */
+function completeBody(bytes: Buffer): CompleteBody {
+  let text: string | undefined;
+  return {
+    kind: 'complete',
+    bytes,
+    get string() {
+      return (text ??= bytes.toString('utf8'));
     },
   };
 }

@@ -18,8 +18,13 @@
  * GET's mutation check (it takes only POST), incremental delivery, and
  * `willResolveField` (no gateway plugin has it; a plugin that had one would
  * make `createFastLane` refuse to start, see index.ts).
+ *
+ * Each phase calls the hook of every listener that has it, in order, and
+ * awaits them together, as Apollo's `Promise.all` over the listeners does;
+ * a phase no listener has a hook for costs no await (nothing could run in
+ * it), and neither does a listener without `responseForOperation`.
  */
-import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLRequestListener, type GraphQLResponse } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestListener, GraphQLResponse, HeaderMap } from '@apollo/server';
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import type { OperationContext } from '../../context/requestContext';
 import { ensureGraphQLError, formatErrors, type ErrorFormatting } from './formatErrors';
@@ -41,9 +46,12 @@ export async function runLifecycle(
 
   const didEncounterErrors = async (found: readonly GraphQLError[]) => {
     (rc as { errors?: readonly GraphQLError[] }).errors = found;
-    await Promise.all(listeners.map((l) => l.didEncounterErrors?.(at)));
+    await all(listeners, 'didEncounterErrors', at);
   };
-  const willSendResponse = () => Promise.all(listeners.map((l) => l.willSendResponse?.(at)));
+  const willSendResponse = async () => {
+    const sending = all(listeners, 'willSendResponse', at);
+    if (sending) await sending;
+  };
   const mergeHead = (source: { status?: number | undefined; headers?: HeaderMap | undefined }) => {
     if (source.status) rc.response.http.status = source.status;
     if (source.headers) for (const [name, value] of source.headers) rc.response.http.headers.set(name, value);
@@ -58,16 +66,19 @@ export async function runLifecycle(
     return rc.response as GraphQLResponse;
   };
 
-  await Promise.all(listeners.map((l) => l.didResolveSource?.(at)));
+  const resolvedSource = all(listeners, 'didResolveSource', at);
+  if (resolvedSource) await resolvedSource;
   try {
-    await Promise.all(listeners.map((l) => l.didResolveOperation?.(at)));
+    const resolvedOperation = all(listeners, 'didResolveOperation', at);
+    if (resolvedOperation) await resolvedOperation;
   } catch (error) {
     return sendErrorResponse([ensureGraphQLError(error)]);
   }
 
   let answered: GraphQLResponse | null = null;
   for (const l of listeners) {
-    const value = await l.responseForOperation?.(at);
+    if (!l.responseForOperation) continue;
+    const value = await l.responseForOperation(at);
     if (value != null) {
       answered = value;
       break;
@@ -78,24 +89,45 @@ export async function runLifecycle(
     mergeHead(answered.http);
   } else {
     const executionListeners = [];
-    for (const listener of await Promise.all(listeners.map((l) => l.executionDidStart?.(at)))) if (listener) executionListeners.push(listener);
+    const started = all(listeners, 'executionDidStart', at);
+    for (const listener of started ? await started : []) if (listener) executionListeners.push(listener);
     executionListeners.reverse();
     try {
       const result = await execute();
       const resultErrors = result.errors as GraphQLError[] | undefined;
-      if (resultErrors) await didEncounterErrors(resultErrors);
-      const { formattedErrors, httpFromErrors } = resultErrors ? formatErrors(resultErrors, errors) : { formattedErrors: undefined, httpFromErrors: { status: undefined, headers: new HeaderMap() } };
-      // Apollo's status400ForVariableCoercionErrors (on in Apollo Server 5).
-      if (resultErrors?.length && result.data === undefined && !httpFromErrors.status) httpFromErrors.status = 400;
-      mergeHead(httpFromErrors);
+      let formattedErrors;
+      if (resultErrors) {
+        await didEncounterErrors(resultErrors);
+        const formatted = formatErrors(resultErrors, errors);
+        formattedErrors = formatted.formattedErrors;
+        // Apollo's status400ForVariableCoercionErrors (on in Apollo Server 5).
+        if (resultErrors.length && result.data === undefined && !formatted.httpFromErrors.status) formatted.httpFromErrors.status = 400;
+        mergeHead(formatted.httpFromErrors);
+      }
       rc.response.body = { kind: 'single', singleResult: { ...result, errors: formattedErrors } };
     } catch (failure) {
       const error = failure instanceof Error ? failure : ensureGraphQLError(failure);
       await Promise.all(executionListeners.map((l) => l.executionDidEnd?.(error)));
       return sendErrorResponse([ensureGraphQLError(error)]);
     }
-    await Promise.all(executionListeners.map((l) => l.executionDidEnd?.()));
+    if (executionListeners.length > 0) await Promise.all(executionListeners.map((l) => l.executionDidEnd?.()));
   }
-  await willSendResponse();
+  const sending = all(listeners, 'willSendResponse', at);
+  if (sending) await sending;
   return rc.response as GraphQLResponse;
+}
+
+type Hook = 'didResolveSource' | 'didResolveOperation' | 'didEncounterErrors' | 'executionDidStart' | 'willSendResponse';
+
+/**
+ * Calls `hook` of each listener that has it, in order (a synchronous throw stops there, as in
+ * Apollo's `map`), and returns their joint promise; undefined when no listener has the hook.
+ */
+function all<H extends Hook>(listeners: readonly GraphQLRequestListener<OperationContext>[], hook: H, at: never): Promise<Awaited<ReturnType<NonNullable<GraphQLRequestListener<OperationContext>[H]>>>[]> | undefined {
+  let started: unknown[] | undefined;
+  for (const listener of listeners) {
+    const f = listener[hook] as ((this: GraphQLRequestListener<OperationContext>, rc: never) => unknown) | undefined;
+    if (f) (started ??= []).push(f.call(listener, at));
+  }
+  return started && (Promise.all(started) as never);
 }
