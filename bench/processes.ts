@@ -234,9 +234,8 @@ export interface LaunchOptions {
   /** A command that runs node (spawnNode's `wrapper`); none by default. */
   wrapper?: readonly string[];
   /**
-   * How long /healthz may take to answer after the spawn, in ms. Default 30,000. Past a few seconds
-   * the port is taken from a random range (freePortRange) rather than from the OS's ephemeral ones,
-   * which other processes' port-0 listeners are handed meanwhile.
+   * How long the gateway may take to listen, and then to answer /healthz, after the spawn, in ms.
+   * Default 30,000. It listens on port 0 in every case: the OS picks, the bench reads the port back.
    */
   startTimeoutMs?: number;
 }
