@@ -40,7 +40,8 @@
  * dump's total ÷ N is the window's instructions per request. The least of the
  * windows is the steady cost (a window that holds a major GC, a tier-up
  * compilation or the stock refresh costs hundreds of thousands more per
- * request); the median is printed beside it, and each window's downstream
+ * request); the median and the mean (which spreads a major GC over all the
+ * windows, as a long run does) are printed beside it, and each window's downstream
  * calls and response-cache misses. Those follow the wall clock (stock has
  * max-age 5 s, so does a response built from it), which runs about 50×
  * faster against requests under valgrind: a cached window had a miss (a
@@ -187,8 +188,9 @@ async function callgrind(root: string, options: Options, scenario: HotScenario, 
       }
       const sorted = [...perWindow].sort((a, b) => a - b);
       const k = (v: number) => Math.round(v / 1000);
+      const mean = perWindow.reduce((a, b) => a + b, 0) / perWindow.length;
       log(
-        `  ${scenario.padEnd(6)} ${op.name.padEnd(20)} ${k(sorted[0] as number)} k instructions/request, median ${k(sorted[Math.floor(sorted.length / 2)] as number)} k  (windows: ${perWindow.map((v, i) => `${k(v)} k [${notes[i]}]`).join(', ')}; ${options.requests} requests each, ${options.connections} in flight)`,
+        `  ${scenario.padEnd(6)} ${op.name.padEnd(20)} ${k(sorted[0] as number)} k instructions/request, median ${k(sorted[Math.floor(sorted.length / 2)] as number)} k, mean ${k(mean)} k  (windows: ${perWindow.map((v, i) => `${k(v)} k [${notes[i]}]`).join(', ')}; ${options.requests} requests each, ${options.connections} in flight)`,
       );
     }
   } finally {
