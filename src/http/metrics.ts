@@ -196,20 +196,20 @@ export class Metrics {
 
   /** The counter's series of these label values, made once. */
   private counter(metric: Counter<string>, ...values: string[]): CounterSeries {
-    const series = this.seriesOf(metric);
-    const key = keyOf(values);
-    let child = series.get(key);
-    if (!child) series.set(key, (child = new CounterSeries(metric, labelNamesOf(metric), values)));
-    return child as CounterSeries;
+    return this.series(metric, values, CounterSeries);
   }
 
   /** The histogram's series of these label values, made once. */
   private histogram(metric: Histogram<string>, ...values: string[]): HistogramSeries {
+    return this.series(metric, values, HistogramSeries);
+  }
+
+  private series<M extends Counter<string> | Histogram<string>, S extends Child>(metric: M, values: string[], Series: new (metric: M, labelNames: readonly string[], values: readonly string[]) => S): S {
     const series = this.seriesOf(metric);
     const key = keyOf(values);
     let child = series.get(key);
-    if (!child) series.set(key, (child = new HistogramSeries(metric, labelNamesOf(metric), values)));
-    return child as HistogramSeries;
+    if (!child) series.set(key, (child = new Series(metric, labelNamesOf(metric), values)));
+    return child as S;
   }
 
   private seriesOf(metric: object): Map<string, Child> {
