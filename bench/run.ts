@@ -45,7 +45,7 @@ import { evaluateTargets, markdown, operationResult, tables, updateReadme, write
 import { coldRotation, exampleRotation, exampleToken, fullPass, mixedRotation, prepareColdInputs } from './rotation';
 import { sideBySidePlan, type SideBySidePlan } from './sideBySide';
 import { measureTracing, TRACING_OPERATIONS } from './tracing';
-import { problemOf, send, warmUp } from './warmup';
+import { prime, problemOf, send, warmUp } from './warmup';
 import { MIN_PLAN_LATENCY_MS, recordPlans, runPlainLatency } from './plainClient';
 
 /** Sequential cold requests recorded per operation (plainClient.ts): the exact calls count, and the plain client's plans. */
@@ -58,6 +58,7 @@ async function coldPhase(ctx: Context): Promise<void> {
     for (const op of ctx.ops) {
       const rotation = ctx.coldRotations.get(op.name) as Rotation;
       const result = ctx.results.get(op.name) as OperationResult;
+      warn(await prime(gw.url, rotation, options.connections), `${op.name} cold priming`);
       warn(await warmUp(gw.url, rotation, 20), `${op.name} cold warm-up`);
       result.runs.coldLatency = await measureGatewayRun(gw, demo.urls.catalog, op.name, 'latency', rotation, 1, options.durationS);
       log(progressLine(result.runs.coldLatency));
@@ -99,6 +100,7 @@ async function coldZeroPhase(ctx: Context): Promise<void> {
       for (const op of ctx.ops) {
         const rotation = ctx.coldRotations.get(op.name) as Rotation;
         const result = ctx.results.get(op.name) as OperationResult;
+        warn(await prime(gw.url, rotation, ctx.options.connections), `${op.name} cold (0 ms) priming`);
         warn(await warmUp(gw.url, rotation, 20), `${op.name} cold (0 ms) warm-up`);
         result.runs.coldZeroLatency = await measureGatewayRun(gw, zero.urls.catalog, op.name, 'latency', rotation, 1, ctx.options.durationS);
         log(progressLine(result.runs.coldZeroLatency));
@@ -133,6 +135,7 @@ async function cachedPhase(ctx: Context, scenario: 'warm' | 'cached'): Promise<v
     for (const op of ctx.ops) {
       const rotation = exampleRotation(op, ctx.token);
       const result = ctx.results.get(op.name) as OperationResult;
+      warn(await prime(gw.url, rotation, options.connections), `${op.name} ${scenario} priming`);
       warn(await warmUp(gw.url, rotation, 20), `${op.name} ${scenario} warm-up`);
       const run = await measureGatewayRun(gw, demo.urls.catalog, op.name, 'throughput', rotation, options.connections, options.durationS);
       result.runs[scenario] = run;
@@ -156,6 +159,7 @@ async function overloadPhase(ctx: Context): Promise<void> {
     ctx,
     'overload',
     async (gw) => {
+      warn(await prime(gw.url, rotation, options.connections), `${op.name} overload priming`);
       warn(await warmUp(gw.url, rotation, 20), `${op.name} overload warm-up`);
       const result = await measureOverload(gw, demo.urls.catalog, op.name, rotation, options.connections, options.durationS);
       log(progressLine(result.saturation));
@@ -167,6 +171,7 @@ async function overloadPhase(ctx: Context): Promise<void> {
   );
   log('  the same 4× load on a gateway with the default bounds (nothing shed):');
   await withGateway(ctx, 'overload', async (gw) => {
+    warn(await prime(gw.url, rotation, options.connections), `${op.name} overload priming`);
     warn(await warmUp(gw.url, rotation, 20), `${op.name} overload warm-up`);
     const unbounded = await measureGatewayRun(gw, demo.urls.catalog, op.name, 'overload', rotation, overloadConnections, options.durationS);
     log(progressLine(unbounded));

@@ -25,20 +25,14 @@
  */
 import type { BenchOptions } from './args';
 import { f, mark, pct } from './format';
-import { runLoad, type Rotation } from './load';
+import type { Rotation } from './load';
 import { measureGatewayRun, progressLine, type RunRecord } from './measure';
 import type { OperationName, OperationSpec } from './operations';
 import type { GatewayProcess } from './processes';
-import { warmUp } from './warmup';
+import { prime, PRIME_S, warmUp } from './warmup';
 
 export type Side = 'off' | 'on';
 
-/**
- * Before an operation's first pair, each gateway takes this many seconds of unmeasured load (some
- * 4,000 requests): WebProductPage's CPU per request on a fresh gateway falls from 1.1 to 0.45 ms over
- * its first 4,000 or so, and 20 or 200 warm-up requests do not get there.
- */
-export const PRIME_S = 3;
 /** Warm-up requests before each run (8 at a time), after the priming: the entity cache refilled, the stock refreshed. */
 const WARM_UP_REQUESTS = 200;
 /** A --quick run without --only covers this many of a scenario's operations (the first ones). */
@@ -92,7 +86,10 @@ export async function runSideBySide(
     const rotation = rotationOf(op);
     const runs: Record<Side, RunRecord[]> = { off: [], on: [] };
     const order: Side[] = [];
-    for (const side of ['off', 'on'] as const) await runLoad(gateways[side].url, rotation, plan.connections, plan.primeS);
+    for (const side of ['off', 'on'] as const) {
+      const problem = await prime(gateways[side].url, rotation, plan.connections, plan.primeS);
+      if (problem) log(`  ! ${op.name} ${gateways[side].scenario} priming: ${problem}`);
+    }
     for (let pair = 0; pair < plan.pairs; pair++) {
       for (const side of pair % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
         const gw = gateways[side];
