@@ -29,17 +29,10 @@
  * from the config (config/tracing.ts reads their variables) and are passed
  * explicitly, which takes precedence over the SDK's own reading.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
 import type { TracingOptions } from '../config';
 import type { TracingBackend, TracingDependencies } from './backend';
 import { extractTrusted, injectInto, type HeaderCarrier } from './propagation';
-
-/** Where a span goes: under which parent (default: the active context), and its kind (default internal). */
-export interface SpanPlacement {
-  parent?: Context;
-  kind?: SpanKind;
-}
 
 /** Longest a gateway's `close()` waits for its last spans to be exported. */
 const SHUTDOWN_WAIT_MS = 3000;
@@ -47,7 +40,6 @@ const SHUTDOWN_WAIT_MS = 3000;
 /** What the gateway's instrumented places use; one per gateway. */
 export class Tracing {
   readonly tracer: Tracer;
-  private readonly storage = new AsyncLocalStorage<Context>();
 
   constructor(
     private readonly options: TracingOptions,
@@ -56,42 +48,31 @@ export class Tracing {
     this.tracer = backend.tracer;
   }
 
-  /** The running request's context (its innermost active span), or the root context outside a request. */
-  active(): Context {
-    return this.storage.getStore() ?? ROOT_CONTEXT;
+  /** Starts a span under `parent` (none: a new trace); the caller ends it. */
+  start(name: string, attributes: Attributes, parent: Context | undefined, kind?: SpanKind): Span {
+    return this.tracer.startSpan(name, kind === undefined ? { attributes } : { attributes, kind }, parent ?? ROOT_CONTEXT);
   }
 
-  /** Runs `fn` with `context` active: every async continuation started inside it sees it. */
-  with<T>(context: Context, fn: () => T): T {
-    return this.storage.run(context, fn);
-  }
-
-  /** Starts a span under `parent` (default: the active context); the caller ends it. */
-  start(name: string, attributes: Attributes, options: SpanPlacement = {}): Span {
-    const { parent = this.active(), kind } = options;
-    return this.tracer.startSpan(name, kind === undefined ? { attributes } : { attributes, kind }, parent);
+  /** The context whose active span is `span`: the parent of what `span` encloses. */
+  within(parent: Context | undefined, span: Span): Context {
+    return trace.setSpan(parent ?? ROOT_CONTEXT, span);
   }
 
   /**
-   * Runs `fn` inside a new span, active for everything `fn` starts; the span
-   * ends when `fn` settles, marked as failed if it throws.
+   * Runs `fn` inside a new span under `parent`, handing it the span and its
+   * context (the parent of whatever `fn` starts); the span ends when `fn`
+   * settles, marked as failed if it throws.
    */
-  async span<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>, options: SpanPlacement = {}): Promise<T> {
-    const parent = options.parent ?? this.active();
-    const span = this.start(name, attributes, { ...options, parent });
+  async span<T>(name: string, attributes: Attributes, parent: Context | undefined, fn: (span: Span, context: Context) => Promise<T>, kind?: SpanKind): Promise<T> {
+    const span = this.start(name, attributes, parent, kind);
     try {
-      return await this.with(trace.setSpan(parent, span), () => fn(span));
+      return await fn(span, this.within(parent, span));
     } catch (error) {
       failed(span, error);
       throw error;
     } finally {
       span.end();
     }
-  }
-
-  /** The active trace's id, for log lines; undefined outside a request. */
-  traceId(): string | undefined {
-    return trace.getSpanContext(this.active())?.traceId;
   }
 
   /**
@@ -104,9 +85,9 @@ export class Tracing {
     return this.options.trustIncoming ? extractTrusted(this.backend.propagator, headers) : ROOT_CONTEXT;
   }
 
-  /** Adds the active span's `traceparent` (and `tracestate`) to a downstream request's headers. */
-  inject(headers: Record<string, string>): void {
-    injectInto(this.backend.propagator, this.active(), headers);
+  /** Adds the `traceparent` (and `tracestate`) of `context`'s span to a downstream request's headers. */
+  inject(headers: Record<string, string>, context: Context | undefined): void {
+    if (context) injectInto(this.backend.propagator, context, headers);
   }
 
   /**

@@ -6,18 +6,17 @@
  * A trusted or persisted document that Apollo already holds parsed and
  * validated skips the first two, as it skips the work.
  *
- * The request's span itself is started and made active at HTTP arrival
- * (http/tracedEndpoint.ts says why there), so every hook here runs with it
- * as the active context. A hook cannot make a span active for the work it
- * precedes, so execution's span is handed to the request's cache session
- * instead: the loaders' batch spans (and under them the downstream calls)
- * go under `graphql.execute`.
+ * The request's span itself is started at HTTP arrival
+ * (http/tracedEndpoint.ts says why there) and kept on the request's record
+ * (`spanParent`), where every hook here finds it. Execution's span is
+ * handed to the request's cache session: the loaders' batch spans (and
+ * under them the downstream calls) go under `graphql.execute`.
  *
  * Registered only when tracing is on (plugins/index.ts): a gateway that does
  * not trace runs none of these hooks.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { OperationContext } from '../../context/requestContext';
 import { failed, type Tracing } from '../../telemetry/tracing';
 
@@ -28,11 +27,11 @@ export interface TracingPluginOptions {
 export function tracingPlugin(options: TracingPluginOptions): ApolloServerPlugin<OperationContext> {
   const { tracing } = options;
   return {
-    async requestDidStart() {
-      const request = tracing.active();
+    async requestDidStart({ contextValue }) {
+      const request = contextValue.record.spanParent ?? ROOT_CONTEXT;
       const requestSpan = trace.getSpan(request);
       const phase = (name: string) => {
-        const span = tracing.start(name, {}, { parent: request });
+        const span = tracing.start(name, {}, request);
         return (error?: unknown) => {
           if (error) failed(span, error);
           span.end();
@@ -55,8 +54,8 @@ export function tracingPlugin(options: TracingPluginOptions): ApolloServerPlugin
           requestSpan?.setAttributes({ 'graphql.operation.type': type, ...(operationName ? { 'graphql.operation.name': operationName } : {}) });
         },
         async executionDidStart({ contextValue }) {
-          const span = tracing.start('graphql.execute', {}, { parent: request });
-          contextValue.session.spanParent = trace.setSpan(request, span);
+          const span = tracing.start('graphql.execute', {}, request);
+          contextValue.session.spanParent = tracing.within(request, span);
           return {
             async executionDidEnd(error) {
               if (error) failed(span, error);
