@@ -29,9 +29,10 @@
  * from the config (config/tracing.ts reads their variables) and are passed
  * explicitly, which takes precedence over the SDK's own reading.
  */
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, type Attributes, type Context, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
 import type { TracingOptions } from '../config';
 import type { TracingBackend, TracingDependencies } from './backend';
+import { withSpan } from './linkedContext';
 import { extractTrusted, injectInto, type HeaderCarrier } from './propagation';
 
 /** Longest a gateway's `close()` waits for its last spans to be exported. */
@@ -55,7 +56,7 @@ export class Tracing {
 
   /** The context whose active span is `span`: the parent of what `span` encloses. */
   within(parent: Context | undefined, span: Span): Context {
-    return trace.setSpan(parent ?? ROOT_CONTEXT, span);
+    return withSpan(parent, span);
   }
 
   /**
@@ -116,9 +117,9 @@ export class Tracing {
   }
 }
 
-/** A gateway's tracing, or null when no OTLP endpoint is configured (and no exporter is given). */
+/** A gateway's tracing, or null when no OTLP endpoint is configured. */
 export async function createTracing(options: TracingOptions, deps: TracingDependencies = {}): Promise<Tracing | null> {
-  if (!options.endpoint && !deps.exporter) return null;
+  if (!options.endpoint) return null;
   const { createBackend } = await import('./provider');
   return new Tracing(options, createBackend(options, deps));
 }
