@@ -3,7 +3,7 @@
  * the two need not import each other (provider.ts is loaded only when
  * tracing is on).
  */
-import type { Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanKind, Tracer } from '@opentelemetry/api';
 import type { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 export interface TracingDependencies {
@@ -14,6 +14,8 @@ export interface TracingDependencies {
 /** What provider.ts builds: the tracer, the propagator, and the batcher's flush and shutdown. */
 export interface TracingBackend {
   tracer: Tracer;
+  /** The tracer's `startSpan` without its options object: under `parent` (undefined: a new trace), of `kind`, with these attributes (adopted, not copied). */
+  start(name: string, attributes: Attributes, parent: Context | undefined, kind: SpanKind): Span;
   propagator: W3CTraceContextPropagator;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;

@@ -47,8 +47,7 @@ export class OtlpJsonWriter {
     // OTLP's SpanKind counts from 1 (INTERNAL), the API's from 0.
     out += `,"name":${JSON.stringify(s.name)},"kind":${s.kind + 1},"startTimeUnixNano":"${unixNanos(s.startAt)}","endTimeUnixNano":"${unixNanos(s.endAt)}"`;
     out += `,"attributes":${this.attributes(s.attributes, this.limits.attributeCount)}`;
-    const dropped = countOf(s.attributes) - this.limits.attributeCount;
-    if (dropped > 0) out += `,"droppedAttributesCount":${dropped}`;
+    if (this.dropped > 0) out += `,"droppedAttributesCount":${this.dropped}`;
     if (s.events) out += `,"events":${this.events(s)}`;
     if (s.links) {
       out += `,"links":[${s.links
@@ -64,13 +63,20 @@ export class OtlpJsonWriter {
     return `[${events.map((e) => `{"timeUnixNano":"${unixNanos(e.at)}","name":${JSON.stringify(e.name)},"attributes":${this.attributes(e.attributes ?? {}, this.limits.attributeCount)}}`).join(',')}]`;
   }
 
+  /** The attributes beyond the limit that the last `attributes` call left out. */
+  private dropped = 0;
+
   private attributes(attributes: Attributes, limit: number): string {
     let out = '[';
     let n = 0;
+    this.dropped = 0;
     for (const key in attributes) {
       const value = attributes[key];
       if (value === undefined || value === null) continue;
-      if (n >= limit) break;
+      if (n >= limit) {
+        this.dropped++;
+        continue;
+      }
       const v = this.value(value);
       if (v === null) continue;
       if (n++ > 0) out += ',';
@@ -106,25 +112,11 @@ export class OtlpJsonWriter {
   }
 }
 
-function countOf(attributes: Attributes): number {
-  let n = 0;
-  for (const key in attributes) if (attributes[key] !== undefined && attributes[key] !== null) n++;
-  return n;
-}
-
 /**
- * A `performance.now()` reading as Unix nanoseconds, a decimal string. The
- * sum is about 1.7e12 ms, so a double still resolves it to a fraction of a
- * microsecond; the nanoseconds are written as whole milliseconds and six
- * digits, never through a number beyond 2⁵³.
+ * A `performance.now()` reading as Unix nanoseconds, a decimal string, to
+ * the microsecond: Unix microseconds (about 1.8e15) are still an exact
+ * integer in a double, where nanoseconds (1.8e18) are not.
  */
 export function unixNanos(performanceMs: number): string {
-  const t = performance.timeOrigin + performanceMs;
-  let ms = Math.floor(t);
-  let ns = Math.round((t - ms) * 1e6);
-  if (ns >= 1e6) {
-    ms += 1;
-    ns -= 1e6;
-  }
-  return `${ms}${String(ns).padStart(6, '0')}`;
+  return `${Math.round((performance.timeOrigin + performanceMs) * 1000)}000`;
 }

@@ -45,8 +45,10 @@ export function createBackend(options: TracingOptions, deps: TracingDependencies
     new OtlpHttpSender(options.endpoint, exporterSettings(env)),
     failureReporter(deps.onExportError),
   );
+  const tracer = new RecordingTracer(samplerOf(options.sampler, options.samplerRatio), new IdPool(), batcher);
   return {
-    tracer: new RecordingTracer(samplerOf(options.sampler, options.samplerRatio), new IdPool(), batcher),
+    tracer,
+    start: tracer.start,
     propagator: new W3CTraceContextPropagator(),
     forceFlush: () => batcher.flush(),
     shutdown: () => batcher.shutdown(),
@@ -68,17 +70,22 @@ class RecordingTracer implements Tracer {
   ) {}
 
   startSpan(name: string, options: SpanOptions = {}, context: Context = ROOT_CONTEXT): Span {
-    const parent = options.root ? undefined : parentOf(context);
+    const startAt = options.startTime === undefined ? performance.now() : toPerformanceMs(options.startTime);
+    const span = this.start(name, options.attributes ?? {}, options.root ? undefined : context, options.kind ?? SpanKind.INTERNAL, startAt);
+    if (options.links && options.links.length > 0) span.addLinks(options.links);
+    return span;
+  }
+
+  /** `startSpan` without an options object: what tracing.ts calls for every span. */
+  readonly start = (name: string, attributes: Attributes, context: Context | undefined, kind: SpanKind, startAt = performance.now()): Span => {
+    const parent = context === undefined ? undefined : parentOf(context);
     const traceId = parent ? parent.traceId : this.ids.traceId();
     const spanId = this.ids.spanId();
     if (!this.sampler(traceId, parent)) {
       return trace.wrapSpanContext(parent?.traceState ? { traceId, spanId, traceFlags: TraceFlags.NONE, traceState: parent.traceState } : { traceId, spanId, traceFlags: TraceFlags.NONE });
     }
-    const startAt = options.startTime === undefined ? performance.now() : toPerformanceMs(options.startTime);
-    const span = new RecordedSpan(this.sink, traceId, spanId, parent ? parent.spanId : '', parent?.traceState, name, options.kind ?? SpanKind.INTERNAL, options.attributes ?? {}, startAt);
-    if (options.links && options.links.length > 0) span.addLinks(options.links);
-    return span;
-  }
+    return new RecordedSpan(this.sink, traceId, spanId, parent ? parent.spanId : '', parent?.traceState, name, kind, attributes, startAt);
+  };
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;

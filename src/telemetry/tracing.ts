@@ -29,7 +29,7 @@
  * from the config (config/tracing.ts reads their variables) and are passed
  * explicitly, which takes precedence over the SDK's own reading.
  */
-import { ROOT_CONTEXT, SpanStatusCode, type Attributes, type Context, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { TracingOptions } from '../config';
 import type { TracingBackend, TracingDependencies } from './backend';
 import { withSpan } from './linkedContext';
@@ -50,8 +50,8 @@ export class Tracing {
   }
 
   /** Starts a span under `parent` (none: a new trace); the caller ends it. */
-  start(name: string, attributes: Attributes, parent: Context | undefined, kind?: SpanKind): Span {
-    return this.tracer.startSpan(name, kind === undefined ? { attributes } : { attributes, kind }, parent ?? ROOT_CONTEXT);
+  start(name: string, attributes: Attributes, parent: Context | undefined, kind: SpanKind = SpanKind.INTERNAL): Span {
+    return this.backend.start(name, attributes, parent, kind);
   }
 
   /** The context whose active span is `span`: the parent of what `span` encloses. */
