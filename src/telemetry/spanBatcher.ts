@@ -16,6 +16,7 @@
  * immediate callback, never in `span.end()`.
  */
 import type { BatchSettings } from './exporterSettings';
+import { JsonBytes } from './jsonBytes';
 import type { OtlpJsonWriter } from './otlpJson';
 import type { OtlpHttpSender } from './otlpHttp';
 import type { RecordedSpan, SpanSink } from './recordedSpan';
@@ -25,14 +26,13 @@ export type ExportFailed = (error: Error) => void;
 
 /** A batch's body so far: head, spans, comma-separated; the tail is added as it goes. */
 interface Batch {
-  bytes: Buffer;
-  used: number;
+  out: JsonBytes;
   spans: number;
 }
 
 /** A batch's first buffer; one that outgrows it gets one twice as large. */
 const BATCH_BYTES = 256 * 1024;
-/** Sent buffers kept for the next batches. */
+/** Sent buffers kept for the next batches (those no larger than 4 × BATCH_BYTES). */
 const SPARE_BUFFERS = 4;
 
 export class SpanBatcher implements SpanSink {
@@ -40,7 +40,7 @@ export class SpanBatcher implements SpanSink {
   /** Full batches waiting for the export in flight. */
   private readonly full: Batch[] = [];
   private queued = 0;
-  private readonly spare: Buffer[] = [];
+  private readonly spare: JsonBytes[] = [];
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private exporting: Promise<void> | null = null;
@@ -60,9 +60,11 @@ export class SpanBatcher implements SpanSink {
       this.dropped++;
       return;
     }
-    this.append(this.writer.span(span));
+    const batch = (this.current ??= this.newBatch());
+    if (batch.spans > 0) batch.out.byte(0x2c); // ','
+    this.writer.span(batch.out, span);
+    batch.spans++;
     this.queued++;
-    const batch = this.current as Batch;
     if (batch.spans >= this.settings.maxExportBatchSize) {
       this.full.push(batch);
       this.current = null;
@@ -90,24 +92,11 @@ export class SpanBatcher implements SpanSink {
     await this.sender.close();
   }
 
-  /** Adds one span's JSON to the current batch, growing its buffer when it does not fit. */
-  private append(json: string): void {
-    const batch = (this.current ??= this.newBatch());
-    // UTF-16 units to UTF-8 bytes: at most 3 each; the comma, and room for the tail.
-    const room = json.length * 3 + 1 + this.writer.tail.length;
-    if (batch.used + room > batch.bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(batch.bytes.length * 2, batch.used + room));
-      batch.bytes.copy(bigger, 0, 0, batch.used);
-      batch.bytes = bigger;
-    }
-    if (batch.spans > 0) batch.bytes[batch.used++] = 0x2c; // ','
-    batch.used += batch.bytes.write(json, batch.used, 'utf8');
-    batch.spans++;
-  }
-
   private newBatch(): Batch {
-    const bytes = this.spare.pop() ?? Buffer.allocUnsafe(BATCH_BYTES);
-    return { bytes, used: bytes.write(this.writer.head, 0, 'latin1'), spans: 0 };
+    const out = this.spare.pop() ?? new JsonBytes(BATCH_BYTES);
+    out.used = 0;
+    out.ascii(this.writer.head);
+    return { out, spans: 0 };
   }
 
   private readonly onTime = (): void => {
@@ -131,10 +120,11 @@ export class SpanBatcher implements SpanSink {
   private exportFull(): Promise<void> {
     const run = (async () => {
       for (let batch = this.full.shift(); batch; batch = this.full.shift()) {
-        batch.used += batch.bytes.write(this.writer.tail, batch.used, 'latin1');
-        const error = await this.sender.send(batch.bytes.subarray(0, batch.used), performance.now() + this.settings.exportTimeoutMs);
+        const { out } = batch;
+        out.ascii(this.writer.tail);
+        const error = await this.sender.send(out.bytes.subarray(0, out.used), performance.now() + this.settings.exportTimeoutMs);
         this.queued -= batch.spans;
-        if (this.spare.length < SPARE_BUFFERS && batch.bytes.length === BATCH_BYTES) this.spare.push(batch.bytes);
+        if (this.spare.length < SPARE_BUFFERS && out.bytes.length <= 4 * BATCH_BYTES) this.spare.push(out);
         if (error) this.failed(error);
       }
     })().finally(() => {

@@ -1,33 +1,28 @@
 /**
- * A gateway's tracing: its own TracerProvider, exporter and context, made
- * from `GatewayConfig.tracing` (README: "Tracing"), or null when tracing is
- * off, so that every instrumented place costs one `if (tracing)` and nothing
- * else (not even a no-op span) on a gateway that does not trace.
+ * A gateway's tracing: its own recorder, exporter and propagator, made from
+ * `GatewayConfig.tracing` (README: "Tracing"), or null when tracing is off,
+ * so that every instrumented place costs one `if (tracing)` and nothing else
+ * (not even a no-op span) on a gateway that does not trace.
  *
- * Nothing is registered with the OpenTelemetry API's globals: no global
- * tracer provider, propagator or context manager. Each gateway keeps its
- * own provider (two gateways in one test process export to their own
- * receivers and never see each other's spans) and its own AsyncLocalStorage
- * as its context manager: the request span is made active once, when the
- * request arrives (http/tracedEndpoint.ts), and every async continuation of
- * that request (Apollo's hooks, the loaders, undici, ioredis) finds it with
- * `active()`, while spans are always started with an explicit parent
- * context. The price of a global context manager would have been a single
- * registration per process shared by every gateway; no instrumentation
- * library is used that would need it. An AsyncLocalStorage costs nothing
- * until it is used, and it is created only when tracing is on.
+ * Nothing is registered with the OpenTelemetry API's globals: no tracer
+ * provider, propagator or context manager. Each gateway keeps its own
+ * recorder (two gateways in one test process export to their own receivers
+ * and never see each other's spans), and there is no active context at all:
+ * every span is started under the parent it is given. The request's span is
+ * kept on the request's record (http/tracedEndpoint.ts), the execution's on
+ * its cache session, a loader batch's on the CallTrace its calls get, and
+ * Redis round trips take theirs as an argument. Why not an
+ * AsyncLocalStorage, which would find the parent by itself: on Node 20,
+ * once one is used, a promise hook runs for every promise of the process
+ * (a warm request makes hundreds), for every request whether it is sampled
+ * or not, where issue 9 allows tracing at most 10 % of warm throughput.
  *
- * The SDK (provider.ts) is loaded only when tracing is on: with tracing off
- * the process never loads it (about 200 ms of start-up and its heap).
+ * The recorder (provider.ts) is loaded only when tracing is on: with tracing
+ * off the process never loads it, nor @opentelemetry/core.
  *
- * What the SDK reads from the environment by itself (verified in
- * @opentelemetry/sdk-trace-base 2.12 and otlp-exporter-base 0.223): span
- * limits (OTEL_SPAN_*_LIMIT), the batch processor's OTEL_BSP_MAX_QUEUE_SIZE,
- * OTEL_BSP_MAX_EXPORT_BATCH_SIZE and OTEL_BSP_EXPORT_TIMEOUT, and the
- * exporter's OTEL_EXPORTER_OTLP_[TRACES_]HEADERS, _TIMEOUT, _COMPRESSION and
- * TLS files. The sampler, schedule delay, endpoint and service name come
- * from the config (config/tracing.ts reads their variables) and are passed
- * explicitly, which takes precedence over the SDK's own reading.
+ * The sampler, schedule delay, endpoint and service name come from the
+ * config (config/tracing.ts reads their variables); the recorder reads the
+ * other standard variables itself (exporterSettings.ts).
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { TracingOptions } from '../config';

@@ -39,6 +39,19 @@ export function tracingPlugin(options: TracingPluginOptions): ApolloServerPlugin
 
 const DONE: Promise<void> = Promise.resolve();
 
+/** `query WebProductPage`, made once per operation rather than per request (at most a few thousand kept). */
+const NAMES = new Map<string, Map<string, string>>();
+function spanName(type: string, operationName: string): string {
+  let byName = NAMES.get(type);
+  if (!byName) NAMES.set(type, (byName = new Map()));
+  let name = byName.get(operationName);
+  if (name === undefined) {
+    name = `${type} ${operationName}`;
+    if (byName.size < 5000) byName.set(operationName, name);
+  }
+  return name;
+}
+
 type Rc = GraphQLRequestContext<OperationContext>;
 
 class RequestSpans implements GraphQLRequestListener<OperationContext> {
@@ -65,7 +78,7 @@ class RequestSpans implements GraphQLRequestListener<OperationContext> {
   didResolveOperation({ operation, operationName }: Rc): Promise<void> {
     if (!operation || !this.span) return DONE;
     const type = operation.operation;
-    this.span.updateName(operationName ? `${type} ${operationName}` : type);
+    this.span.updateName(operationName ? spanName(type, operationName) : type);
     this.span.setAttribute('graphql.operation.type', type);
     if (operationName) this.span.setAttribute('graphql.operation.name', operationName);
     return DONE;
