@@ -106,7 +106,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const tracing = deps.tracing ?? ownTracing;
   const logger =
     deps.logger ??
-    createLogger(config.logLevel, undefined, { pretty: config.logFormat === 'pretty', ...(tracing ? { mixin: () => ({ traceId: tracing.traceId() }) } : {}) });
+    createLogger(config.logLevel, undefined, { pretty: config.logFormat === 'pretty' });
   if (config.auth.usingDevelopmentSecret) {
     logger.warn('JWT_SECRET and JWKS_URL are unset: tokens are verified with the development secret. Never do this in production.');
   }
@@ -147,7 +147,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const responses = config.cache.responseCache
     ? new ResponseCache(new TieredKeyValueStore('response:', redis, 8 * 1024 * 1024), cache.log, cache.now)
     : null;
-  const log = requestLog({ logger, metrics, ...(tracing ? { traceId: () => tracing.traceId() } : {}) });
+  const log = requestLog({ logger, metrics });
   // The clients' budgets: the fleet's in Redis, with the cache's URL, prefix, command timeout and breaker.
   const { rateLimits } = config;
   const rateLimiter = new RateLimiter({

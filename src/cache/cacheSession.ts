@@ -29,7 +29,7 @@
  */
 import type { Context } from '@opentelemetry/api';
 import type { CallCauses } from '../diagnostics/callLog';
-import type { CallTrace } from '../downstream/call';
+import { underSpan, type CallTrace } from '../downstream/call';
 import { tracedReadThrough, type BatchTally } from '../telemetry/cacheSpans';
 import type { Tracing } from '../telemetry/tracing';
 import { DownstreamError } from '../errors/catalogue';
@@ -37,7 +37,7 @@ import { isFresh, parseEntry, withinSie, withinSwr, type Entry } from './entry';
 import { POLICIES, type Family } from './entityPolicies';
 import type { Fetch, FetchResult } from './fetch';
 import { localKey, type CacheAddress } from './keys';
-import type { L2Store, L2Write } from './l2';
+import type { L2Store, L2Write, SpanParent } from './l2';
 
 /** What a session needs of the entity cache (entityCache.ts implements it). */
 export interface SessionCache {
@@ -47,8 +47,8 @@ export interface SessionCache {
   local(key: string, now: number): Entry | undefined;
   promote(address: CacheAddress, entry: Entry): void;
   storeFetched<V>(family: Family, addresses: readonly CacheAddress[], result: FetchResult<V>, fetchedAt: number): L2Write[];
-  write(writes: readonly L2Write[]): Promise<boolean>;
-  refresh<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): void;
+  write(writes: readonly L2Write[], parent?: SpanParent): Promise<boolean>;
+  refresh<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>, parent?: SpanParent): void;
 }
 
 /** Decides when a request's held L2 reads go (domain/batchScheduler.ts implements it). */
@@ -108,7 +108,8 @@ export class CacheSession {
   /**
    * With tracing on, the context this request's batch spans start under: the
    * execution's span once it has started (graphql/plugins/tracingPlugin.ts),
-   * else the request's. Undefined with tracing off.
+   * else the request's (the record's `spanParent`, set by
+   * http/tracedEndpoint.ts). Undefined with tracing off.
    */
   spanParent: Context | undefined;
   private pendingReads: PendingRead[] | null = null;
@@ -122,7 +123,7 @@ export class CacheSession {
     private readonly causes: CallCauses | null = null,
   ) {
     this.startedAt = cache.now();
-    this.spanParent = tracing?.active();
+    this.spanParent = trace.spanParent;
   }
 
   /** Whether `peek` can hit at all (the entity cache is on): when not, a caller need not build its keys. */
@@ -154,17 +155,26 @@ export class CacheSession {
    */
   readThrough<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>, signal?: AbortSignal): Promise<(V | null | Error)[]> {
     if (!this.tracing) return this.lookup(family, addresses, fetch, signal);
-    return tracedReadThrough(this.tracing, family, addresses.length, this.spanParent, (tally) => this.lookup(family, addresses, fetch, signal, tally));
+    return tracedReadThrough(this.tracing, family, addresses.length, this.spanParent, (tally, batch) => this.lookup(family, addresses, fetch, signal, tally, batch));
   }
 
-  private async lookup<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>, signal?: AbortSignal, tally?: BatchTally): Promise<(V | null | Error)[]> {
+  private async lookup<V>(
+    family: Family,
+    addresses: readonly CacheAddress[],
+    fetch: Fetch<V>,
+    signal?: AbortSignal,
+    tally?: BatchTally,
+    batch?: Context,
+  ): Promise<(V | null | Error)[]> {
     const lookups = this.lookupsOf(family);
+    // With tracing on, the batch's calls go under its span: the request's trace, with the batch as their parent.
+    const trace = batch ? underSpan(this.trace, batch) : this.trace;
     // With diagnostics: what this batch waited for, while the scheduler's dispatch is still on the stack.
     let cause = this.causes?.current() ?? null;
     if (!this.cache.enabled) {
       lookups.miss += addresses.length;
       if (tally) tally.misses = addresses.length;
-      return this.fetchOnly(addresses, fetch, signal);
+      return this.fetchOnly(addresses, fetch, trace, signal);
     }
     const policy = POLICIES[family];
     const out = new Array<V | null | Error>(addresses.length);
@@ -221,7 +231,7 @@ export class CacheSession {
       toFetch.push(i);
     });
     if (tally) Object.assign(tally, { l2: toL2.length - toRefresh.length - toFetch.length, stale: toRefresh.length, misses: toFetch.length });
-    if (toRefresh.length > 0) this.cache.refresh(family, toRefresh, fetch);
+    if (toRefresh.length > 0) this.cache.refresh(family, toRefresh, fetch, batch);
     if (toFetch.length === 0) return out;
 
     // Downstream: one batch call for everything still missing.
@@ -232,7 +242,7 @@ export class CacheSession {
     let result: FetchResult<V>;
     try {
       const { causes } = this;
-      const go = () => fetch(missing, this.trace, signal);
+      const go = () => fetch(missing, trace, signal);
       result = await this.scheduler.fetching(causes ? () => causes.within(cause, go) : go);
     } catch (error) {
       if (!(error instanceof DownstreamError)) throw error;
@@ -253,7 +263,8 @@ export class CacheSession {
     const l2 = this.cache.l2;
     if (writes.length === 0 || !l2?.ready) return;
     this.stats.redisWrites += l2.roundTrips(writes.map((w) => w.address));
-    void this.cache.write(writes).then((ok) => {
+    // After the response, for the request as a whole: its span is the parent, not the execution's.
+    void this.cache.write(writes, this.trace.spanParent).then((ok) => {
       if (!ok) this.stats.redisErrors++;
     });
   }
@@ -277,9 +288,9 @@ export class CacheSession {
   }
 
   /** The read path with the cache turned off: straight to the service. */
-  private async fetchOnly<V>(addresses: readonly CacheAddress[], fetch: Fetch<V>, signal?: AbortSignal): Promise<(V | null | Error)[]> {
+  private async fetchOnly<V>(addresses: readonly CacheAddress[], fetch: Fetch<V>, trace: CallTrace, signal?: AbortSignal): Promise<(V | null | Error)[]> {
     this.stats.misses += addresses.length;
-    const { values } = await fetch([...addresses], this.trace, signal);
+    const { values } = await fetch([...addresses], trace, signal);
     return addresses.map((a) => values.get(localKey(a)) ?? null);
   }
 
@@ -311,8 +322,7 @@ export class CacheSession {
       }
     };
     // One read for the batches of a level: its span goes under the execution, not the batch that happened to send it.
-    const read = this.tracing && this.spanParent ? this.tracing.with(this.spanParent, () => l2.read(addresses)) : l2.read(addresses);
-    read.then(deliver, () => {
+    l2.read(addresses, this.spanParent).then(deliver, () => {
       this.stats.redisErrors++;
       deliver(null);
     });

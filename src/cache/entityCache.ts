@@ -17,7 +17,7 @@ import { POLICIES, type Family } from './entityPolicies';
 import type { Fetch, FetchResult } from './fetch';
 import { InvalidationLog } from './invalidationLog';
 import { localKey, type CacheAddress } from './keys';
-import type { L2Store, L2Write } from './l2';
+import type { L2Store, L2Write, SpanParent } from './l2';
 import { MemoryTier } from './memoryTier';
 
 export interface EntityCacheOptions {
@@ -93,9 +93,9 @@ export class EntityCache {
   }
 
   /** Sends L2 writes; resolves false when they failed (the entries stay in L1). `drain()` waits for them. */
-  write(writes: readonly L2Write[]): Promise<boolean> {
+  write(writes: readonly L2Write[], parent?: SpanParent): Promise<boolean> {
     if (writes.length === 0 || !this.l2?.ready) return Promise.resolve(true);
-    const sent = this.l2.write(writes).then(
+    const sent = this.l2.write(writes, parent).then(
       () => true,
       () => false,
     );
@@ -115,13 +115,13 @@ export class EntityCache {
    * instances follow through the same round trip. Never throws: with Redis
    * down the write has happened, and L2 entries expire by their TTL.
    */
-  async evict(owners: readonly CacheAddress[]): Promise<void> {
+  async evict(owners: readonly CacheAddress[], parent?: SpanParent): Promise<void> {
     if (owners.length === 0) return;
     const now = this.now();
     this.dropLocal(owners.map((o) => localKey({ family: o.family, owner: o.owner })), now);
     if (!this.l2?.ready) return;
     try {
-      await this.l2.evict(owners, now);
+      await this.l2.evict(owners, now, parent);
     } catch (error) {
       this.logger.warn({ err: error }, 'cache eviction did not reach Redis; other instances keep their copies until they expire');
     }
@@ -133,9 +133,10 @@ export class EntityCache {
    * lock this instance gets is read from L2 once more first: another
    * instance may have refreshed it (and released its lock) between this
    * instance's read and its lock, and its entry then answers instead of a
-   * second fetch.
+   * second fetch. `parent`: with tracing on, the span of the batch that
+   * found them stale, which the refresh's pipelines and calls go under.
    */
-  refresh<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>): void {
+  refresh<V>(family: Family, addresses: readonly CacheAddress[], fetch: Fetch<V>, parent?: SpanParent): void {
     const mine = addresses.filter((a) => !this.refreshing.has(localKey(a)));
     if (mine.length === 0) return;
     for (const a of mine) this.refreshing.add(localKey(a));
@@ -145,21 +146,21 @@ export class EntityCache {
       try {
         let stale = mine;
         if (this.l2?.ready) {
-          const got = await this.l2.lock(mine, REFRESH_LOCK_MS);
+          const got = await this.l2.lock(mine, REFRESH_LOCK_MS, parent);
           locked = mine.filter((_a, i) => got[i]);
           lockedInL2 = true;
-          stale = locked.length > 0 ? await this.stillStale(locked) : [];
+          stale = locked.length > 0 ? await this.stillStale(locked, parent) : [];
         }
         if (stale.length === 0) return;
         const fetchedAt = this.now();
-        const result = await fetch(stale, { downstreamCalls: 0, background: true });
-        await this.write(this.storeFetched(family, stale, result, fetchedAt));
+        const result = await fetch(stale, { downstreamCalls: 0, background: true, ...(parent ? { spanParent: parent } : {}) });
+        await this.write(this.storeFetched(family, stale, result, fetchedAt), parent);
       } catch {
         // The stale copy keeps answering; the next request past freshness tries again.
       } finally {
         for (const a of mine) this.refreshing.delete(localKey(a));
         // Done (or failed): the next stale reader may try again at once.
-        if (lockedInL2 && locked.length > 0 && this.l2?.ready) await this.l2.unlock(locked).catch(() => undefined);
+        if (lockedInL2 && locked.length > 0 && this.l2?.ready) await this.l2.unlock(locked, parent).catch(() => undefined);
       }
     })();
     this.writing.add(done);
@@ -171,8 +172,8 @@ export class EntityCache {
   }
 
   /** The addresses whose L2 entry is still not fresh; fresh ones (refreshed elsewhere) are kept in L1. */
-  private async stillStale(addresses: CacheAddress[]): Promise<CacheAddress[]> {
-    const texts = await (this.l2 as L2Store).read(addresses).catch(() => addresses.map(() => null));
+  private async stillStale(addresses: CacheAddress[], parent: SpanParent): Promise<CacheAddress[]> {
+    const texts = await (this.l2 as L2Store).read(addresses, parent).catch(() => addresses.map(() => null));
     const now = this.now();
     return addresses.filter((address, i) => {
       const entry = parseEntry(texts[i] ?? null);

@@ -8,7 +8,15 @@
  * single Redis; on a Redis Cluster, one per node holding some of its keys
  * (sent in parallel), which `roundTrips` says so requests report them.
  */
+import type { Context } from '@opentelemetry/api';
 import type { CacheAddress } from './keys';
+
+/**
+ * Every round trip's last argument: with tracing on, the context its span
+ * (telemetry/redisSpans.ts) starts under (a request's execution, or the
+ * request itself); undefined with tracing off, or for work of no request.
+ */
+export type SpanParent = Context | undefined;
 
 export interface L2Write {
   address: CacheAddress;
@@ -28,15 +36,15 @@ export interface L2Store {
   /** Round trips that a `read` or `write` of these addresses makes: 1, or on a cluster one per node holding some of them. */
   roundTrips(addresses: readonly CacheAddress[]): number;
   /** Entry texts (or null) for each address. A failed command rejects: the caller counts it and falls back. */
-  read(addresses: readonly CacheAddress[]): Promise<(string | null)[]>;
+  read(addresses: readonly CacheAddress[], parent?: SpanParent): Promise<(string | null)[]>;
   /** Stores entries, each refused if its entity was invalidated after its `fetchedAt`. */
-  write(writes: readonly L2Write[]): Promise<void>;
+  write(writes: readonly L2Write[], parent?: SpanParent): Promise<void>;
   /** Deletes the owners' entries, marks them invalidated at `now`, and tells every instance. */
-  evict(owners: readonly CacheAddress[], now: number): Promise<void>;
+  evict(owners: readonly CacheAddress[], now: number, parent?: SpanParent): Promise<void>;
   /** Tries to take a refresh lock per address; true where this instance got it. */
-  lock(addresses: readonly CacheAddress[], ttlMs: number): Promise<boolean[]>;
+  lock(addresses: readonly CacheAddress[], ttlMs: number, parent?: SpanParent): Promise<boolean[]>;
   /** Releases refresh locks taken with `lock`. */
-  unlock(addresses: readonly CacheAddress[]): Promise<void>;
+  unlock(addresses: readonly CacheAddress[], parent?: SpanParent): Promise<void>;
   /** Evictions made by any instance (this one included). */
   onInvalidate(listener: InvalidationListener): void;
   /** The invalidation feed dropped: from then on, evictions may be missed. */

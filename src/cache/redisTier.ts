@@ -36,7 +36,7 @@
 import { Cluster, type ChainableCommander } from 'ioredis';
 import { pipelineAnswered, RedisBreaker, type RedisBreakerOptions, type RedisBreakerState } from './redisBreaker';
 import { localKey, markerKey, redisKey, type CacheAddress } from './keys';
-import type { InvalidationListener, L2Store, L2Write } from './l2';
+import type { InvalidationListener, L2Store, L2Write, SpanParent } from './l2';
 import { byNode, createClient, isReady, onReady, type RedisClient, type RedisTarget } from '../redis/connection';
 import { createFeed, publish, type ChannelFeed } from '../redis/channelFeed';
 import { tracedPipeline, type PipelineUse } from '../telemetry/redisSpans';
@@ -166,8 +166,8 @@ export class RedisTier implements L2Store {
   }
 
   /** Values (or null) for each address, in one round trip per node. */
-  read(addresses: readonly CacheAddress[]): Promise<(string | null)[]> {
-    return this.traced('read', addresses.length, () => this.readPipeline(addresses));
+  read(addresses: readonly CacheAddress[], parent?: SpanParent): Promise<(string | null)[]> {
+    return this.traced('read', addresses.length, parent, () => this.readPipeline(addresses));
   }
 
   private async readPipeline(addresses: readonly CacheAddress[]): Promise<(string | null)[]> {
@@ -183,8 +183,8 @@ export class RedisTier implements L2Store {
   }
 
   /** Stores entries, each refused if its entity was invalidated after `fetchedAt`. */
-  write(writes: readonly L2Write[]): Promise<void> {
-    return this.traced('write', writes.length, () => this.writePipeline(writes));
+  write(writes: readonly L2Write[], parent?: SpanParent): Promise<void> {
+    return this.traced('write', writes.length, parent, () => this.writePipeline(writes));
   }
 
   private async writePipeline(writes: readonly L2Write[]): Promise<void> {
@@ -205,8 +205,8 @@ export class RedisTier implements L2Store {
   }
 
   /** Deletes the owners' entries everywhere and tells every instance. */
-  evict(owners: readonly CacheAddress[], now: number): Promise<void> {
-    return this.traced('evict', owners.length * 2 + 1, () => this.evictPipeline(owners, now));
+  evict(owners: readonly CacheAddress[], now: number, parent?: SpanParent): Promise<void> {
+    return this.traced('evict', owners.length * 2 + 1, parent, () => this.evictPipeline(owners, now));
   }
 
   private async evictPipeline(owners: readonly CacheAddress[], now: number): Promise<void> {
@@ -233,8 +233,8 @@ export class RedisTier implements L2Store {
   }
 
   /** Tries to take a refresh lock per address; true where this instance got it. */
-  lock(addresses: readonly CacheAddress[], ttlMs: number): Promise<boolean[]> {
-    return this.traced('lock', addresses.length, () => this.lockPipeline(addresses, ttlMs));
+  lock(addresses: readonly CacheAddress[], ttlMs: number, parent?: SpanParent): Promise<boolean[]> {
+    return this.traced('lock', addresses.length, parent, () => this.lockPipeline(addresses, ttlMs));
   }
 
   private async lockPipeline(addresses: readonly CacheAddress[], ttlMs: number): Promise<boolean[]> {
@@ -244,8 +244,8 @@ export class RedisTier implements L2Store {
   }
 
   /** Releases refresh locks taken with `lock`. */
-  unlock(addresses: readonly CacheAddress[]): Promise<void> {
-    return this.traced('unlock', addresses.length, () => this.unlockPipeline(addresses));
+  unlock(addresses: readonly CacheAddress[], parent?: SpanParent): Promise<void> {
+    return this.traced('unlock', addresses.length, parent, () => this.unlockPipeline(addresses));
   }
 
   private async unlockPipeline(addresses: readonly CacheAddress[]): Promise<void> {
@@ -253,9 +253,9 @@ export class RedisTier implements L2Store {
     await this.execByNode(keys, (pipeline, i) => pipeline.del(keys[i] as string));
   }
 
-  /** With tracing on, the pipeline in a span of its own; with tracing off, just the pipeline. */
-  private traced<T>(use: PipelineUse, commands: number, run: () => Promise<T>): Promise<T> {
-    return this.tracing ? tracedPipeline(this.tracing, use, commands, run) : run();
+  /** With tracing on, the pipeline in a span of its own under `parent`; with tracing off, just the pipeline. */
+  private traced<T>(use: PipelineUse, commands: number, parent: SpanParent, run: () => Promise<T>): Promise<T> {
+    return this.tracing ? tracedPipeline(this.tracing, use, commands, parent, run) : run();
   }
 
   /** A raw pipeline for the key-value stores (APQ, response cache). */

@@ -218,9 +218,10 @@ export type TracesSampler =
 
 /**
  * Tracing with OpenTelemetry (README: "Tracing"): off unless an OTLP
- * endpoint is set. What the SDK reads from the environment by itself
- * (exporter headers, timeout, compression, TLS files, batch sizes, span
- * limits, OTEL_RESOURCE_ATTRIBUTES) is not repeated here; these are the
+ * endpoint is set. What the recorder reads from the environment by itself
+ * (telemetry/exporterSettings.ts: exporter headers, timeout, compression,
+ * TLS files, batch sizes, span limits, OTEL_RESOURCE_ATTRIBUTES) is not
+ * repeated here; these are the
  * settings the gateway itself needs, or that tests set per gateway.
  */
 export interface TracingOptions {

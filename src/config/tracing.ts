@@ -1,11 +1,12 @@
 /**
  * Reads the tracing settings from the standard OpenTelemetry variables
- * (README: "Tracing"). Parsed here rather than left to the SDK, for the few
+ * (README: "Tracing"). Parsed here, with the other settings, for the few
  * the gateway itself needs: a malformed value fails at start-up with the
- * rule, like every other setting, where the SDK would log it and fall back,
- * and two gateways in one process (tests) can be configured apart. The
- * SDK still reads the rest itself (headers, timeout, compression, TLS files,
- * batch sizes, span limits, OTEL_RESOURCE_ATTRIBUTES).
+ * rule, like every other setting, and two gateways in one process (tests)
+ * can be configured apart. The recorder reads the rest itself, as the SDK
+ * did, falling back on a malformed value (telemetry/exporterSettings.ts:
+ * headers, timeout, compression, TLS files, batch sizes, span limits,
+ * OTEL_RESOURCE_ATTRIBUTES).
  */
 import { flag, integer, oneOf } from './environment';
 import { DEFAULT_TRACING, type TracesSampler, type TracingOptions } from './options';

@@ -67,4 +67,9 @@ export interface RequestRecord extends CallTrace {
   rateLimitCharged?: boolean;
   /** `fast` when the fast lane ran the request (graphql/fastLane/); absent when Apollo did or nothing ran. */
   lane?: 'fast';
+  /**
+   * With tracing on, the id of the request's trace, for its log lines (set
+   * with `spanParent`, the request's span, by http/tracedEndpoint.ts).
+   */
+  traceId?: string;
 }

@@ -103,7 +103,7 @@ export function createCommands(downstream: Downstream, cache: Pick<EntityCache, 
         await cache.evict([
           ...[...new Set(order.lines.map((line) => line.sku))].map((sku) => ({ family: 'stock' as const, owner: sku })),
           { family: 'orders', owner: viewer.userId },
-        ]);
+        ], trace.spanParent);
         live.orderPlaced(order);
         return { __typename: 'PlaceOrderSuccess', order };
       }
@@ -132,7 +132,7 @@ export function createCommands(downstream: Downstream, cache: Pick<EntityCache, 
         await cache.evict([
           { family: 'rating', owner: productId },
           { family: 'reviews', owner: productId },
-        ]);
+        ], trace.spanParent);
         // The product is known by id only; its fields load (batched) only if asked for.
         return { __typename: 'SubmitReviewSuccess', review: outcome.value, product: { id: productId } };
       }

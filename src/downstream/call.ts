@@ -3,6 +3,7 @@
  * made it. The types every layer above the transport shares (domain loaders,
  * the cache, the request context), so none of them has to import a client.
  */
+import type { Context } from '@opentelemetry/api';
 import type { DownstreamErrorBody } from '../contract/payloads';
 import type { ServiceName } from '../contract/services';
 
@@ -28,6 +29,49 @@ export interface CallTrace {
    * the next reader past freshness tries again).
    */
   background?: boolean;
+  /**
+   * With tracing on, the context the call's client span starts under
+   * (telemetry/downstreamSpans.ts): the request's span, or for a loader
+   * batch's calls the batch's (cache/cacheSession.ts `BatchTrace`). Absent
+   * with tracing off; for work of no request, a call starts a trace of its own.
+   */
+  spanParent?: Context;
+}
+
+/**
+ * The request's trace for the calls of one loader batch: the same counters,
+ * bounds and call log (read and written through to the request's), with
+ * the batch's span as their parent. Why not a copy: the transport counts
+ * each call into `downstreamCalls`, which the request's log line reads.
+ */
+export function underSpan(request: CallTrace, spanParent: Context): CallTrace {
+  return new BatchTrace(request, spanParent);
+}
+
+class BatchTrace implements CallTrace {
+  constructor(
+    private readonly request: CallTrace,
+    readonly spanParent: Context,
+  ) {}
+
+  get downstreamCalls(): number {
+    return this.request.downstreamCalls;
+  }
+  set downstreamCalls(n: number) {
+    this.request.downstreamCalls = n;
+  }
+  get deadline(): number | undefined {
+    return this.request.deadline;
+  }
+  get signal(): AbortSignal | undefined {
+    return this.request.signal;
+  }
+  get calls(): CallRecorder | undefined {
+    return this.request.calls;
+  }
+  get background(): boolean | undefined {
+    return this.request.background;
+  }
 }
 
 /** Records a request's calls as they happen (its diagnostics): the transport tells it when each begins and ends. */

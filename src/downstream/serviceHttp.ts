@@ -23,6 +23,7 @@
  * - anything else (5xx, 429, timeout, refused connection, bad JSON, wrong
  *   shape): a thrown `DownstreamError` with a stable code.
  */
+import type { Context } from '@opentelemetry/api';
 import { Pool, interceptors, type Dispatcher } from 'undici';
 import type { DownstreamOptions } from '../config';
 import type { DownstreamErrorBody } from '../contract/payloads';
@@ -142,10 +143,11 @@ export class ServiceHttp {
   /** One call; with tracing on, inside its HTTP client span (telemetry/downstreamSpans.ts), else with no span at all. */
   call<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
     if (!this.tracing) return this.measuredCall(method, path, options);
-    return tracedCall(this.tracing, this.service, method, options.route, () => this.measuredCall(method, path, options));
+    return tracedCall(this.tracing, this.service, method, options.route, options.trace?.spanParent, (span) => this.measuredCall(method, path, options, span));
   }
 
-  private async measuredCall<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>): Promise<Outcome<T>> {
+  /** `span`: with tracing on, the context of the call's client span, whose traceparent the request carries. */
+  private async measuredCall<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>, span?: Context): Promise<Outcome<T>> {
     const started = performance.now();
     // Before the first await: the request's diagnostics tell which earlier call this one waited for from what runs now.
     const recorded = options.trace?.calls?.begin(this.service, options.route, options.keys ?? 1);
@@ -155,7 +157,7 @@ export class ServiceHttp {
     try {
       release = await this.slot(method, options);
       if (method === 'GET') this.retryBudget.recordCall();
-      const result = await this.send(method, path, options, recorded);
+      const result = await this.send(method, path, options, recorded, span);
       outcome = String(result.status);
       status = result.status;
       return result;
@@ -202,9 +204,9 @@ export class ServiceHttp {
     return signals;
   }
 
-  private async send<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>, recorded: RecordedCall | undefined): Promise<Outcome<T>> {
+  private async send<T>(method: 'GET' | 'POST', path: string, options: CallOptions<T>, recorded: RecordedCall | undefined, span: Context | undefined): Promise<Outcome<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-    this.tracing?.inject(headers); // traceparent/tracestate of this call's span (telemetry/propagation.ts)
+    this.tracing?.inject(headers, span); // traceparent/tracestate of this call's span (telemetry/propagation.ts)
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['content-type'] = 'application/json';

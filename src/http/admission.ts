@@ -62,7 +62,7 @@ export function admission(options: AdmissionOptions): Admit {
     }
     if (mode === 'log' && (query !== undefined || request.persistedQueryHash !== undefined)) {
       metrics.recordUntrusted(frontend);
-      logger.warn({ requestId, frontend, characters: query?.length, persistedQueryHash: request.persistedQueryHash }, 'untrusted document');
+      logger.warn({ requestId, traceId: record.traceId, frontend, characters: query?.length, persistedQueryHash: request.persistedQueryHash }, 'untrusted document');
     }
     return { params };
   };

@@ -22,6 +22,7 @@
  * Both endpoints pass every MUST of the graphql-http audit
  * (test/graphqlHttpAudit.test.ts lists the SHOULD/MAY left failing, and why).
  */
+import type { Context } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Frontend } from '../config';
 import { clientKey, type CreateContext } from '../context/createContext';
@@ -60,8 +61,14 @@ export interface GraphQLEndpointOptions {
   shedder: LoadShedder;
 }
 
+/** With tracing on, the request's span (http/tracedEndpoint.ts): the context it is active in, and its trace's id. */
+export interface RequestSpan {
+  context: Context;
+  traceId: string;
+}
+
 export interface GraphQLEndpoint {
-  handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void>;
+  handle(req: IncomingMessage, res: ServerResponse, requestId: string, span?: RequestSpan): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,9 +80,14 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
   const { limits } = options;
   const bodyLimits = { maxBytes: limits.maxBodyBytes, timeoutMs: limits.bodyTimeoutMs };
 
-  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, span?: RequestSpan): Promise<void> {
     const started = performance.now();
     const record = boundedRecord(res, limits.requestTimeoutMs, started);
+    // What the request's spans start under and its log lines carry; everything it causes finds them here.
+    if (span) {
+      record.spanParent = span.context;
+      record.traceId = span.traceId;
+    }
     // Set by Apollo's call of the context factory; read once the response is out.
     let context = null as OperationContext | null;
     let status = 500;
@@ -117,7 +129,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions): GraphQLE
       });
       status = await writeGraphQLResponse(res, response, { signedIn: context?.viewer != null, maxResponseBytes: limits.maxResponseBytes, accept, record });
     } catch (error) {
-      logger.error({ err: error, requestId, frontend }, 'request failed outside GraphQL execution');
+      logger.error({ err: error, requestId, traceId: record.traceId, frontend }, 'request failed outside GraphQL execution');
       if (!res.headersSent) writeError(res, 500, 'Internal server error.', ErrorCode.INTERNAL_SERVER_ERROR, accept);
       else res.destroy();
     } finally {

@@ -16,8 +16,6 @@ import type { Metrics } from './metrics';
 export interface RequestLogOptions {
   logger: Logger;
   metrics: Metrics;
-  /** The request's trace id, when tracing is on (telemetry/tracing.ts); the line then carries it as `traceId`. */
-  traceId?: () => string | undefined;
 }
 
 export interface FinishedRequest {
@@ -34,7 +32,7 @@ export interface FinishedRequest {
 export type RequestLog = (request: FinishedRequest) => void;
 
 export function requestLog(options: RequestLogOptions): RequestLog {
-  const { metrics, traceId } = options;
+  const { metrics } = options;
   const lines = options.logger.child({}, { redact: [] });
   return ({ requestId, frontend, status, ms, record, session }) => {
     const response = record.responseCache ?? 'bypass';
@@ -49,7 +47,8 @@ export function requestLog(options: RequestLogOptions): RequestLog {
     }
     // Fields in this order; the optional ones assigned rather than spread in (no object per field).
     const line: Record<string, unknown> = { requestId };
-    if (traceId) line.traceId = traceId();
+    // With tracing on, the request's trace (http/tracedEndpoint.ts); no field at all with it off.
+    if (record.traceId !== undefined) line.traceId = record.traceId;
     line.frontend = frontend;
     line.operation = record.operationName;
     line.status = status;

@@ -16,12 +16,6 @@ export type { Logger };
 export interface LoggerOptions {
   /** pino-pretty's lines on stdout instead of JSON; ignored when a destination is given. Default false. */
   pretty?: boolean;
-  /**
-   * Fields added to every line, e.g. the active request's `traceId` with
-   * tracing on (one AsyncLocalStorage read per line, none when absent). The
-   * line's own fields win over them.
-   */
-  mixin?: () => Record<string, unknown>;
 }
 
 export const REDACTED_PATHS = [
@@ -45,7 +39,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       // Epoch milliseconds: formatting an ISO date per line is measurable on the hot path.
       timestamp: pino.stdTimeFunctions.epochTime,
-      ...(options.mixin ? { mixin: options.mixin } : {}),
     },
     destination ?? (options.pretty ? prettyStdout() : undefined),
   );

@@ -23,14 +23,15 @@ export function tracedReadThrough<T>(
   family: string,
   keys: number,
   parent: Context | undefined,
-  read: (tally: BatchTally) => Promise<T>,
+  read: (tally: BatchTally, context: Context) => Promise<T>,
 ): Promise<T> {
   const tally: BatchTally = { l1: 0, l2: 0, stale: 0, misses: 0 };
   return tracing.span(
     `readThrough ${family}`,
     { 'bff.cache.family': family, 'bff.cache.keys': keys },
-    async (span) => {
-      const result = await read(tally);
+    parent,
+    async (span, context) => {
+      const result = await read(tally, context);
       span.setAttributes({
         'bff.cache.outcome': tally.misses === 0 ? 'hit' : tally.misses === keys ? 'miss' : 'partial',
         'bff.cache.l1_hits': tally.l1,
@@ -41,6 +42,5 @@ export function tracedReadThrough<T>(
       });
       return result;
     },
-    parent ? { parent } : {},
   );
 }

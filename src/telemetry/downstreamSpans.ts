@@ -4,10 +4,12 @@
  * conventions name client spans: method and URL template), with the
  * service, the status it answered, and how it failed. Retries of the call
  * happen inside it (undici's retry interceptor), under the same
- * `traceparent`, which this span's context supplies: the propagation
- * headers are injected while it is active (serviceHttp.ts).
+ * `traceparent`, which this span's context supplies: `call` is handed
+ * that context, and serviceHttp.ts injects it into the request's headers.
+ * The parent is the one the call's CallTrace names (its loader batch's span,
+ * or the request's).
  */
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, type Context } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
 import type { Tracing } from './tracing';
 
@@ -17,7 +19,14 @@ interface CallResult {
   error?: { error: string };
 }
 
-export function tracedCall<T extends CallResult>(tracing: Tracing, service: string, method: string, route: string, call: () => Promise<T>): Promise<T> {
+export function tracedCall<T extends CallResult>(
+  tracing: Tracing,
+  service: string,
+  method: string,
+  route: string,
+  parent: Context | undefined,
+  call: (context: Context) => Promise<T>,
+): Promise<T> {
   const attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
     // Incubating conventions, spelled out rather than imported from the package's incubating entry point.
@@ -27,9 +36,10 @@ export function tracedCall<T extends CallResult>(tracing: Tracing, service: stri
   return tracing.span(
     route,
     attributes,
-    async (span) => {
+    parent,
+    async (span, context) => {
       try {
-        const result = await call();
+        const result = await call(context);
         span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, result.status);
         if (result.error) span.setAttribute('bff.downstream.error', result.error.error);
         return result;
@@ -41,6 +51,6 @@ export function tracedCall<T extends CallResult>(tracing: Tracing, service: stri
         throw error;
       }
     },
-    { kind: SpanKind.CLIENT },
+    SpanKind.CLIENT,
   );
 }

@@ -1,45 +1,34 @@
 /**
- * A gateway's tracing: its own TracerProvider, exporter and context, made
- * from `GatewayConfig.tracing` (README: "Tracing"), or null when tracing is
- * off, so that every instrumented place costs one `if (tracing)` and nothing
- * else (not even a no-op span) on a gateway that does not trace.
+ * A gateway's tracing: its own recorder, exporter and propagator, made from
+ * `GatewayConfig.tracing` (README: "Tracing"), or null when tracing is off,
+ * so that every instrumented place costs one `if (tracing)` and nothing else
+ * (not even a no-op span) on a gateway that does not trace.
  *
- * Nothing is registered with the OpenTelemetry API's globals: no global
- * tracer provider, propagator or context manager. Each gateway keeps its
- * own provider (two gateways in one test process export to their own
- * receivers and never see each other's spans) and its own AsyncLocalStorage
- * as its context manager: the request span is made active once, when the
- * request arrives (http/tracedEndpoint.ts), and every async continuation of
- * that request (Apollo's hooks, the loaders, undici, ioredis) finds it with
- * `active()`, while spans are always started with an explicit parent
- * context. The price of a global context manager would have been a single
- * registration per process shared by every gateway; no instrumentation
- * library is used that would need it. An AsyncLocalStorage costs nothing
- * until it is used, and it is created only when tracing is on.
+ * Nothing is registered with the OpenTelemetry API's globals: no tracer
+ * provider, propagator or context manager. Each gateway keeps its own
+ * recorder (two gateways in one test process export to their own receivers
+ * and never see each other's spans), and there is no active context at all:
+ * every span is started under the parent it is given. The request's span is
+ * kept on the request's record (http/tracedEndpoint.ts), the execution's on
+ * its cache session, a loader batch's on the CallTrace its calls get, and
+ * Redis round trips take theirs as an argument. Why not an
+ * AsyncLocalStorage, which would find the parent by itself: on Node 20,
+ * once one is used, a promise hook runs for every promise of the process
+ * (a warm request makes hundreds), for every request whether it is sampled
+ * or not, where issue 9 allows tracing at most 10 % of warm throughput.
  *
- * The SDK (provider.ts) is loaded only when tracing is on: with tracing off
- * the process never loads it (about 200 ms of start-up and its heap).
+ * The recorder (provider.ts) is loaded only when tracing is on: with tracing
+ * off the process never loads it, nor @opentelemetry/core.
  *
- * What the SDK reads from the environment by itself (verified in
- * @opentelemetry/sdk-trace-base 2.12 and otlp-exporter-base 0.223): span
- * limits (OTEL_SPAN_*_LIMIT), the batch processor's OTEL_BSP_MAX_QUEUE_SIZE,
- * OTEL_BSP_MAX_EXPORT_BATCH_SIZE and OTEL_BSP_EXPORT_TIMEOUT, and the
- * exporter's OTEL_EXPORTER_OTLP_[TRACES_]HEADERS, _TIMEOUT, _COMPRESSION and
- * TLS files. The sampler, schedule delay, endpoint and service name come
- * from the config (config/tracing.ts reads their variables) and are passed
- * explicitly, which takes precedence over the SDK's own reading.
+ * The sampler, schedule delay, endpoint and service name come from the
+ * config (config/tracing.ts reads their variables); the recorder reads the
+ * other standard variables itself (exporterSettings.ts).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { TracingOptions } from '../config';
 import type { TracingBackend, TracingDependencies } from './backend';
+import { withSpan } from './linkedContext';
 import { extractTrusted, injectInto, type HeaderCarrier } from './propagation';
-
-/** Where a span goes: under which parent (default: the active context), and its kind (default internal). */
-export interface SpanPlacement {
-  parent?: Context;
-  kind?: SpanKind;
-}
 
 /** Longest a gateway's `close()` waits for its last spans to be exported. */
 const SHUTDOWN_WAIT_MS = 3000;
@@ -47,7 +36,6 @@ const SHUTDOWN_WAIT_MS = 3000;
 /** What the gateway's instrumented places use; one per gateway. */
 export class Tracing {
   readonly tracer: Tracer;
-  private readonly storage = new AsyncLocalStorage<Context>();
 
   constructor(
     private readonly options: TracingOptions,
@@ -56,42 +44,31 @@ export class Tracing {
     this.tracer = backend.tracer;
   }
 
-  /** The running request's context (its innermost active span), or the root context outside a request. */
-  active(): Context {
-    return this.storage.getStore() ?? ROOT_CONTEXT;
+  /** Starts a span under `parent` (none: a new trace); the caller ends it. */
+  start(name: string, attributes: Attributes, parent: Context | undefined, kind: SpanKind = SpanKind.INTERNAL): Span {
+    return this.backend.start(name, attributes, parent, kind);
   }
 
-  /** Runs `fn` with `context` active: every async continuation started inside it sees it. */
-  with<T>(context: Context, fn: () => T): T {
-    return this.storage.run(context, fn);
-  }
-
-  /** Starts a span under `parent` (default: the active context); the caller ends it. */
-  start(name: string, attributes: Attributes, options: SpanPlacement = {}): Span {
-    const { parent = this.active(), kind } = options;
-    return this.tracer.startSpan(name, kind === undefined ? { attributes } : { attributes, kind }, parent);
+  /** The context whose active span is `span`: the parent of what `span` encloses. */
+  within(parent: Context | undefined, span: Span): Context {
+    return withSpan(parent, span);
   }
 
   /**
-   * Runs `fn` inside a new span, active for everything `fn` starts; the span
-   * ends when `fn` settles, marked as failed if it throws.
+   * Runs `fn` inside a new span under `parent`, handing it the span and its
+   * context (the parent of whatever `fn` starts); the span ends when `fn`
+   * settles, marked as failed if it throws.
    */
-  async span<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>, options: SpanPlacement = {}): Promise<T> {
-    const parent = options.parent ?? this.active();
-    const span = this.start(name, attributes, { ...options, parent });
+  async span<T>(name: string, attributes: Attributes, parent: Context | undefined, fn: (span: Span, context: Context) => Promise<T>, kind?: SpanKind): Promise<T> {
+    const span = this.start(name, attributes, parent, kind);
     try {
-      return await this.with(trace.setSpan(parent, span), () => fn(span));
+      return await fn(span, this.within(parent, span));
     } catch (error) {
       failed(span, error);
       throw error;
     } finally {
       span.end();
     }
-  }
-
-  /** The active trace's id, for log lines; undefined outside a request. */
-  traceId(): string | undefined {
-    return trace.getSpanContext(this.active())?.traceId;
   }
 
   /**
@@ -104,9 +81,9 @@ export class Tracing {
     return this.options.trustIncoming ? extractTrusted(this.backend.propagator, headers) : ROOT_CONTEXT;
   }
 
-  /** Adds the active span's `traceparent` (and `tracestate`) to a downstream request's headers. */
-  inject(headers: Record<string, string>): void {
-    injectInto(this.backend.propagator, this.active(), headers);
+  /** Adds the `traceparent` (and `tracestate`) of `context`'s span to a downstream request's headers. */
+  inject(headers: Record<string, string>, context: Context | undefined): void {
+    if (context) injectInto(this.backend.propagator, context, headers);
   }
 
   /**
@@ -135,9 +112,9 @@ export class Tracing {
   }
 }
 
-/** A gateway's tracing, or null when no OTLP endpoint is configured (and no exporter is given). */
+/** A gateway's tracing, or null when no OTLP endpoint is configured. */
 export async function createTracing(options: TracingOptions, deps: TracingDependencies = {}): Promise<Tracing | null> {
-  if (!options.endpoint && !deps.exporter) return null;
+  if (!options.endpoint) return null;
   const { createBackend } = await import('./provider');
   return new Tracing(options, createBackend(options, deps));
 }

@@ -6,18 +6,23 @@
  * A trusted or persisted document that Apollo already holds parsed and
  * validated skips the first two, as it skips the work.
  *
- * The request's span itself is started and made active at HTTP arrival
- * (http/tracedEndpoint.ts says why there), so every hook here runs with it
- * as the active context. A hook cannot make a span active for the work it
- * precedes, so execution's span is handed to the request's cache session
- * instead: the loaders' batch spans (and under them the downstream calls)
- * go under `graphql.execute`.
+ * The request's span itself is started at HTTP arrival
+ * (http/tracedEndpoint.ts says why there) and kept on the request's record
+ * (`spanParent`), where every hook here finds it. Execution's span is
+ * handed to the request's cache session: the loaders' batch spans (and
+ * under them the downstream calls) go under `graphql.execute`.
+ *
+ * The listener is one object per request whose hooks are its class's
+ * methods, returning a settled promise rather than being `async`: every
+ * traced request runs them, and closures and promises per hook are
+ * allocations a request pays for in garbage collection.
  *
  * Registered only when tracing is on (plugins/index.ts): a gateway that does
  * not trace runs none of these hooks.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
-import { trace } from '@opentelemetry/api';
+import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestExecutionListener, GraphQLRequestListener } from '@apollo/server';
+import { ROOT_CONTEXT, trace, type Context, type Span } from '@opentelemetry/api';
+import type { GraphQLError } from 'graphql';
 import type { OperationContext } from '../../context/requestContext';
 import { failed, type Tracing } from '../../telemetry/tracing';
 
@@ -28,48 +33,86 @@ export interface TracingPluginOptions {
 export function tracingPlugin(options: TracingPluginOptions): ApolloServerPlugin<OperationContext> {
   const { tracing } = options;
   return {
-    async requestDidStart() {
-      const request = tracing.active();
-      const requestSpan = trace.getSpan(request);
-      const phase = (name: string) => {
-        const span = tracing.start(name, {}, { parent: request });
-        return (error?: unknown) => {
-          if (error) failed(span, error);
-          span.end();
-        };
-      };
-      return {
-        async parsingDidStart() {
-          const end = phase('graphql.parse');
-          return async (error) => end(error);
-        },
-        async validationDidStart() {
-          const end = phase('graphql.validate');
-          return async (errors) => end(errors?.[0]);
-        },
-        // Before any await: the plugins after this one (limits, budgets) may refuse the operation, and its span is named all the same.
-        async didResolveOperation({ operation, operationName }) {
-          if (!operation) return;
-          const type = operation.operation;
-          requestSpan?.updateName(operationName ? `${type} ${operationName}` : type);
-          requestSpan?.setAttributes({ 'graphql.operation.type': type, ...(operationName ? { 'graphql.operation.name': operationName } : {}) });
-        },
-        async executionDidStart({ contextValue }) {
-          const span = tracing.start('graphql.execute', {}, { parent: request });
-          contextValue.session.spanParent = trace.setSpan(request, span);
-          return {
-            async executionDidEnd(error) {
-              if (error) failed(span, error);
-              span.end();
-            },
-          };
-        },
-        async didEncounterErrors({ errors }) {
-          // The codes only (never messages: they may carry input), as a GraphQL error in a 200 is no failed request.
-          const codes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
-          requestSpan?.setAttribute('bff.graphql.error_codes', codes);
-        },
-      };
-    },
+    requestDidStart: (rc) => Promise.resolve(new RequestSpans(tracing, rc.contextValue.record.spanParent ?? ROOT_CONTEXT)),
   };
+}
+
+const DONE: Promise<void> = Promise.resolve();
+
+/** `query WebProductPage`, made once per operation rather than per request (at most a few thousand kept). */
+const NAMES = new Map<string, Map<string, string>>();
+function spanName(type: string, operationName: string): string {
+  let byName = NAMES.get(type);
+  if (!byName) NAMES.set(type, (byName = new Map()));
+  let name = byName.get(operationName);
+  if (name === undefined) {
+    name = `${type} ${operationName}`;
+    if (byName.size < 5000) byName.set(operationName, name);
+  }
+  return name;
+}
+
+type Rc = GraphQLRequestContext<OperationContext>;
+
+class RequestSpans implements GraphQLRequestListener<OperationContext> {
+  private readonly span: Span | undefined;
+
+  constructor(
+    private readonly tracing: Tracing,
+    private readonly request: Context,
+  ) {
+    this.span = trace.getSpan(request);
+  }
+
+  parsingDidStart(): Promise<(error?: Error) => Promise<void>> {
+    const end = this.phase('graphql.parse');
+    return Promise.resolve((error?: Error) => end(error));
+  }
+
+  validationDidStart(): Promise<(errors?: readonly Error[]) => Promise<void>> {
+    const end = this.phase('graphql.validate');
+    return Promise.resolve((errors?: readonly Error[]) => end(errors?.[0]));
+  }
+
+  // Before any await: the plugins after this one (limits, budgets) may refuse the operation, and its span is named all the same.
+  didResolveOperation({ operation, operationName }: Rc): Promise<void> {
+    if (!operation || !this.span) return DONE;
+    const type = operation.operation;
+    this.span.updateName(operationName ? spanName(type, operationName) : type);
+    this.span.setAttribute('graphql.operation.type', type);
+    if (operationName) this.span.setAttribute('graphql.operation.name', operationName);
+    return DONE;
+  }
+
+  executionDidStart({ contextValue }: Rc): Promise<GraphQLRequestExecutionListener<OperationContext>> {
+    const span = this.tracing.start('graphql.execute', {}, this.request);
+    contextValue.session.spanParent = this.tracing.within(this.request, span);
+    return Promise.resolve(new ExecutionSpan(span));
+  }
+
+  didEncounterErrors({ errors }: Rc): Promise<void> {
+    // The codes only (never messages: they may carry input), as a GraphQL error in a 200 is no failed request.
+    const codes = [...new Set((errors as readonly GraphQLError[]).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+    this.span?.setAttribute('bff.graphql.error_codes', codes);
+    return DONE;
+  }
+
+  private phase(name: string): (error?: unknown) => Promise<void> {
+    const span = this.tracing.start(name, {}, this.request);
+    return (error) => {
+      if (error) failed(span, error);
+      span.end();
+      return DONE;
+    };
+  }
+}
+
+class ExecutionSpan implements GraphQLRequestExecutionListener<OperationContext> {
+  constructor(private readonly span: Span) {}
+
+  executionDidEnd(error?: Error): Promise<void> {
+    if (error) failed(this.span, error);
+    this.span.end();
+    return DONE;
+  }
 }
