@@ -1,10 +1,10 @@
 /**
- * JSON written straight into a growing Buffer: what the span writer
- * (otlpJson.ts) builds an export body in, span by span, without making a
- * string per piece on the way. Why: a span is written in the request that
- * ends it, and the strings of a concatenated body were most of what tracing
- * allocated per request (every allocation brings the next scavenge closer,
- * and each scavenge copies every request in flight).
+ * An export body's bytes, growing as spans end: the batch a span's JSON is
+ * copied into (otlpJson.ts, spanBatcher.ts). Why a Buffer rather than a
+ * string built up per batch: a batch lives until it is sent, tens or
+ * hundreds of milliseconds, and a string that long-lived is copied by every
+ * scavenge and then promoted; a Buffer's bytes are outside the JS heap, and
+ * each is reused once sent.
  */
 export class JsonBytes {
   bytes: Buffer;
@@ -22,6 +22,12 @@ export class JsonBytes {
     this.bytes = bigger;
   }
 
+  /** JSON text, any characters (a span's JSON, otlpJson.ts): one copy, as UTF-8. */
+  text(json: string): void {
+    this.ensure(json.length * 3);
+    this.used += this.bytes.write(json, this.used, 'utf8');
+  }
+
   /** Text known to be ASCII and to need no escaping (ids, keys made once, constants). */
   ascii(text: string): void {
     this.ensure(text.length);
@@ -32,45 +38,4 @@ export class JsonBytes {
     this.ensure(1);
     this.bytes[this.used++] = b;
   }
-
-  /** A JSON string: quoted as it is when it needs no escaping (the usual case), else through JSON.stringify. */
-  string(text: string): void {
-    if (plain(text)) {
-      this.ensure(text.length + 2);
-      const b = this.bytes;
-      b[this.used++] = QUOTE;
-      this.used += b.write(text, this.used, 'latin1');
-      b[this.used++] = QUOTE;
-      return;
-    }
-    const json = JSON.stringify(text);
-    this.ensure(json.length * 3);
-    this.used += this.bytes.write(json, this.used, 'utf8');
-  }
-
-  /** A non-negative integer below 2⁵³, in decimal, without a string for it. */
-  digits(n: number): void {
-    if (n < 10) {
-      this.byte(48 + n);
-      return;
-    }
-    let length = 1;
-    for (let p = 10; p <= n; p *= 10) length++;
-    this.ensure(length);
-    const b = this.bytes;
-    let at = this.used + length;
-    this.used = at;
-    for (let v = n; v > 0; v = Math.floor(v / 10)) b[--at] = 48 + (v % 10);
-  }
-}
-
-const QUOTE = 0x22;
-
-/** Printable ASCII without `"` or `\`: written into JSON as it is. */
-function plain(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
 }

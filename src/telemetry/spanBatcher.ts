@@ -95,7 +95,7 @@ export class SpanBatcher implements SpanSink {
   private newBatch(): Batch {
     const out = this.spare.pop() ?? new JsonBytes(BATCH_BYTES);
     out.used = 0;
-    out.ascii(this.writer.head);
+    out.text(this.writer.head);
     return { out, spans: 0 };
   }
 

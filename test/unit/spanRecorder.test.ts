@@ -20,7 +20,7 @@ const LIMITS = spanLimits({});
 /** What the batcher sends for these spans: head, the spans comma-separated, tail (a tiny buffer, so it grows). */
 function body(writer: OtlpJsonWriter, spans: RecordedSpan[]): unknown {
   const out = new JsonBytes(16);
-  out.ascii(writer.head);
+  out.text(writer.head);
   spans.forEach((s, i) => {
     if (i > 0) out.byte(0x2c);
     writer.span(out, s);
@@ -104,6 +104,24 @@ describe('a recorded span', () => {
       { key: 'b', value: { intValue: '1' } },
     ]);
     expect(s.droppedAttributesCount).toBe(1);
+  });
+
+  // A lone surrogate is escaped (\ud800), not written as UTF-8 (which would turn it into U+FFFD): it reads back as sent.
+  it('escapes what JSON must escape and keeps any other text as it is, in names, keys, values and the resource', () => {
+    const ended: RecordedSpan[] = [];
+    const odd = 'quote " backslash \\ newline \n tab \t nul \u0000 é € 😀 lone \ud800 end';
+    const span = recorded(ended, { [odd]: odd, list: [odd, 3, true] });
+    span.updateName(odd);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: odd });
+    span.end();
+    const writer = new OtlpJsonWriter({ 'service.name': 'café-gateway' }, 'scope', LIMITS);
+    const request = body(writer, [span]) as { resourceSpans: any[] };
+    const s = request.resourceSpans[0].scopeSpans[0].spans[0];
+    expect(s.name).toBe(odd);
+    expect(s.status).toEqual({ code: 2, message: odd });
+    expect(s.attributes[0]).toEqual({ key: odd, value: { stringValue: odd } });
+    expect(s.attributes[1].value.arrayValue.values).toEqual([{ stringValue: odd }, { intValue: '3' }, { boolValue: true }]);
+    expect(request.resourceSpans[0].resource.attributes).toEqual([{ key: 'service.name', value: { stringValue: 'café-gateway' } }]);
   });
 
   it('is its own span context, and the context made for it finds it', () => {
