@@ -4,9 +4,20 @@
  * 413, malformed JSON), so no request goes unaccounted.
  *
  * The line is built from a fixed list of fields without personal data (no
- * headers, variables or bodies), so it skips pino's redaction pass, which is
- * measurable per request; every other line of the gateway keeps it.
+ * headers, variables or bodies), so it needs none of pino's per-line work:
+ * no redaction pass, no serializers, no mixin, no merge of bindings. It is
+ * written as the gateway's logger writes a line (createLogger: `level`,
+ * epoch-ms `time`, the fields, `msg`, in that order), straight to that
+ * logger's destination, when its level lets `info` through. Why: pino's
+ * generic path (the object walked key by key, the nested cache summary
+ * through its safe stringifier, string escaping, its hooks) took 4.5 µs per
+ * line in a loop, against 0.5 µs for the write itself, on every request the
+ * gateway serves; this builds one string from known shapes. Strings a client
+ * can influence (the operation's name; the request id is already restricted
+ * by http/server.ts) go through JSON.stringify. Every other line of the
+ * gateway is pino's own, redaction included.
  */
+import pino from 'pino';
 import type { CacheSession } from '../cache/cacheSession';
 import type { Frontend } from '../config';
 import type { RequestRecord } from '../context/requestContext';
@@ -31,9 +42,13 @@ export interface FinishedRequest {
 
 export type RequestLog = (request: FinishedRequest) => void;
 
+/** pino's number for `info`, the request line's level. */
+const INFO = pino.levels.values.info as number;
+
 export function requestLog(options: RequestLogOptions): RequestLog {
-  const { metrics } = options;
-  const lines = options.logger.child({}, { redact: [] });
+  const { logger, metrics } = options;
+  const destination = (logger as unknown as Record<symbol, { write(line: string): unknown } | undefined>)[pino.symbols.streamSym];
+  if (!destination) throw new Error('requestLog needs a pino logger (createLogger): it writes to its destination');
   return ({ requestId, frontend, status, ms, record, session }) => {
     const response = record.responseCache ?? 'bypass';
     // A bounded label: a trusted operation's name, never a name a client made up.
@@ -45,23 +60,32 @@ export function requestLog(options: RequestLogOptions): RequestLog {
       metrics.recordRequestCache({ reads: redisReads, writes: redisWrites, errors: redisErrors }, response);
       for (const [family, l] of session.lookups) metrics.recordCacheLookups(family, l);
     }
-    // Fields in this order; the optional ones assigned rather than spread in (no object per field).
-    const line: Record<string, unknown> = { requestId };
-    // With tracing on, the request's trace (http/tracedEndpoint.ts); no field at all with it off.
-    if (record.traceId !== undefined) line.traceId = record.traceId;
-    line.frontend = frontend;
-    line.operation = record.operationName;
-    line.status = status;
-    line.ms = Math.round(ms * 10) / 10;
-    line.downstreamCalls = record.downstreamCalls;
-    if (record.lane) line.lane = record.lane;
-    if (session) line.cache = cacheSummary(session, response);
-    lines.info(line, 'request');
+    if (logger.isLevelEnabled('info')) destination.write(requestLine(requestId, frontend, status, ms, record, session, response));
   };
 }
 
-/** The cache's part of the log line: hits by tier, misses, Redis round trips. */
-function cacheSummary(session: CacheSession, response: string) {
+/**
+ * The line, in this order: level, time, requestId, traceId (with tracing on: the request's trace,
+ * http/tracedEndpoint.ts), frontend, operation (null until resolved), status, ms (one decimal),
+ * downstreamCalls, lane (the fast lane), cache (with a session), msg. Undefined fields are left
+ * out, as pino leaves them out.
+ */
+function requestLine(requestId: string, frontend: Frontend, status: number, ms: number, record: RequestRecord, session: CacheSession | null, response: string): string {
+  let line = `{"level":${INFO},"time":${Date.now()},"requestId":${JSON.stringify(requestId)}`;
+  if (record.traceId !== undefined) line += `,"traceId":"${record.traceId}"`;
+  line += `,"frontend":"${frontend}"`;
+  if (record.operationName !== undefined) line += `,"operation":${JSON.stringify(record.operationName)}`;
+  line += `,"status":${status},"ms":${Math.round(ms * 10) / 10},"downstreamCalls":${record.downstreamCalls}`;
+  if (record.lane) line += `,"lane":"${record.lane}"`;
+  if (session) line += `,"cache":${cacheSummary(session, response)}`;
+  return `${line},"msg":"request"}\n`;
+}
+
+/** The cache's part of the line: hits by tier, misses, Redis round trips. */
+function cacheSummary(session: CacheSession, response: string): string {
   const { l1Hits, l2Hits, misses, stale, redisReads, redisWrites, redisErrors } = session.stats;
-  return { l1: l1Hits, l2: l2Hits, miss: misses, stale, staleIfError: session.staleIfError.length, redisReads, redisWrites, redisErrors, response };
+  return (
+    `{"l1":${l1Hits},"l2":${l2Hits},"miss":${misses},"stale":${stale},"staleIfError":${session.staleIfError.length},` +
+    `"redisReads":${redisReads},"redisWrites":${redisWrites},"redisErrors":${redisErrors},"response":"${response}"}`
+  );
 }
