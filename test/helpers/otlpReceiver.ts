@@ -1,7 +1,7 @@
 /**
  * An OTLP/HTTP receiver for tests: a node:http server on port 0 that takes
- * `POST /v1/traces` with JSON bodies (what @opentelemetry/exporter-trace-otlp-http
- * sends) and keeps every span, flattened, with its resource's service name.
+ * `POST /v1/traces` with OTLP/HTTP JSON bodies (what the gateway's exporter,
+ * src/telemetry/otlpHttp.ts, sends) and keeps every span, flattened, with its resource's service name.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
