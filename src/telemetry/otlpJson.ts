@@ -140,8 +140,23 @@ function quoted(text: string): string {
 /**
  * A `performance.now()` reading as Unix nanoseconds, to the microsecond:
  * Unix microseconds (about 1.8e15) are still an exact integer in a double,
- * where nanoseconds (1.8e18) are not.
+ * where nanoseconds (1.8e18) are not. Written as two small integers, the
+ * tens of seconds and the microseconds within them (zero-padded to seven
+ * digits): a number that large is printed by the slow path of V8's
+ * number-to-text conversion, and there are two per span; the first part
+ * changes every ten seconds and is kept as text.
  */
 export function unixNanos(performanceMs: number): string {
-  return `${Math.round((performance.timeOrigin + performanceMs) * 1000)}000`;
+  const micros = ORIGIN_MICROS + Math.round(performanceMs * 1000);
+  const tens = Math.floor(micros / 1e7);
+  if (tens !== lastTens) {
+    lastTens = tens;
+    lastTensText = String(tens);
+  }
+  // 1e7 + (micros within the ten seconds) has eight digits: its last seven are the zero-padded part.
+  return `${lastTensText}${String(1e7 + (micros - tens * 1e7)).slice(1)}000`;
 }
+
+const ORIGIN_MICROS = Math.round(performance.timeOrigin * 1000);
+let lastTens = -1;
+let lastTensText = '';

@@ -144,6 +144,15 @@ describe('timestamps and settings', () => {
     expect(unixNanos(now)).toMatch(/^\d{19}$/);
   });
 
+  it('writes every reading exactly, the microseconds within ten seconds zero-padded', () => {
+    const originMicros = BigInt(Math.round(performance.timeOrigin * 1000));
+    const exact = (ms: number) => String((originMicros + BigInt(Math.round(ms * 1000))) * 1000n);
+    // Readings just after a ten-second boundary (leading zeros in the last seven digits), across several boundaries, and at random.
+    const boundary = Number(((originMicros / 10_000_000n + 1n) * 10_000_000n - originMicros) / 1000n);
+    const readings = [0, 1.5, boundary, boundary + 0.001, boundary + 0.999, boundary + 10_000.004, boundary + 20_000, ...Array.from({ length: 50 }, () => Math.random() * 1e8)];
+    for (const ms of readings) expect(unixNanos(ms)).toBe(exact(ms));
+  });
+
   it('reads the standard variables with the SDK defaults, a malformed number falling back', () => {
     expect(batchSettings({})).toEqual({ maxQueueSize: 2048, maxExportBatchSize: 512, exportTimeoutMs: 30_000 });
     expect(batchSettings({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '500', OTEL_BSP_EXPORT_TIMEOUT: 'soon' })).toEqual({

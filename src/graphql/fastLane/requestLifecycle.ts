@@ -23,8 +23,15 @@
  * awaits them together, as Apollo's `Promise.all` over the listeners does;
  * a phase no listener has a hook for costs no await (nothing could run in
  * it), and neither does a listener without `responseForOperation`.
+ *
+ * A hook may also return its value itself rather than a promise of it:
+ * Apollo awaits whatever a hook returns, so such a plugin behaves the same
+ * behind Apollo, and here a phase whose hooks all returned values goes on
+ * at once, without a `Promise.all` or a turn of the microtask queue. The
+ * tracing plugin's hooks do (tracingPlugin.ts): they run on every traced
+ * request and do nothing asynchronous.
  */
-import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestListener, GraphQLResponse, HeaderMap } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestExecutionListener, GraphQLRequestListener, GraphQLResponse, HeaderMap } from '@apollo/server';
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import type { OperationContext } from '../../context/requestContext';
 import { ensureGraphQLError, formatErrors, type ErrorFormatting } from './formatErrors';
@@ -40,17 +47,19 @@ export async function runLifecycle(
   errors: ErrorFormatting,
 ): Promise<GraphQLResponse> {
   const listeners: GraphQLRequestListener<OperationContext>[] = [];
-  for (const listener of await Promise.all(plugins.map((p) => p.requestDidStart?.(rc)))) if (listener) listeners.push(listener);
+  const starting = settled(plugins.map((p) => p.requestDidStart?.(rc)));
+  for (const listener of isThenable(starting) ? await starting : starting) if (listener) listeners.push(listener as GraphQLRequestListener<OperationContext>);
   // Apollo's hooks are typed per phase; at run time they all receive this one object.
   const at = rc as never;
 
   const didEncounterErrors = async (found: readonly GraphQLError[]) => {
     (rc as { errors?: readonly GraphQLError[] }).errors = found;
-    await all(listeners, 'didEncounterErrors', at);
+    const encountered = all(listeners, 'didEncounterErrors', at);
+    if (isThenable(encountered)) await encountered;
   };
   const willSendResponse = async () => {
     const sending = all(listeners, 'willSendResponse', at);
-    if (sending) await sending;
+    if (isThenable(sending)) await sending;
   };
   const mergeHead = (source: { status?: number | undefined; headers?: HeaderMap | undefined }) => {
     if (source.status) rc.response.http.status = source.status;
@@ -67,10 +76,10 @@ export async function runLifecycle(
   };
 
   const resolvedSource = all(listeners, 'didResolveSource', at);
-  if (resolvedSource) await resolvedSource;
+  if (isThenable(resolvedSource)) await resolvedSource;
   try {
     const resolvedOperation = all(listeners, 'didResolveOperation', at);
-    if (resolvedOperation) await resolvedOperation;
+    if (isThenable(resolvedOperation)) await resolvedOperation;
   } catch (error) {
     return sendErrorResponse([ensureGraphQLError(error)]);
   }
@@ -88,9 +97,9 @@ export async function runLifecycle(
     rc.response.body = answered.body;
     mergeHead(answered.http);
   } else {
-    const executionListeners = [];
+    const executionListeners: GraphQLRequestExecutionListener<OperationContext>[] = [];
     const started = all(listeners, 'executionDidStart', at);
-    for (const listener of started ? await started : []) if (listener) executionListeners.push(listener);
+    for (const listener of (isThenable(started) ? await started : started) ?? []) if (listener) executionListeners.push(listener as GraphQLRequestExecutionListener<OperationContext>);
     executionListeners.reverse();
     try {
       const result = await execute();
@@ -104,16 +113,20 @@ export async function runLifecycle(
         if (resultErrors.length && result.data === undefined && !formatted.httpFromErrors.status) formatted.httpFromErrors.status = 400;
         mergeHead(formatted.httpFromErrors);
       }
-      rc.response.body = { kind: 'single', singleResult: { ...result, errors: formattedErrors } };
+      // Apollo's `{ ...result, errors }`; a result without errors is this request's own object, used as it is.
+      rc.response.body = { kind: 'single', singleResult: formattedErrors === undefined && result.errors === undefined ? result : { ...result, errors: formattedErrors } };
     } catch (failure) {
       const error = failure instanceof Error ? failure : ensureGraphQLError(failure);
-      await Promise.all(executionListeners.map((l) => l.executionDidEnd?.(error)));
+      const ended = settled(executionListeners.map((l) => l.executionDidEnd?.(error)));
+      if (isThenable(ended)) await ended;
       return sendErrorResponse([ensureGraphQLError(error)]);
     }
-    if (executionListeners.length > 0) await Promise.all(executionListeners.map((l) => l.executionDidEnd?.()));
+    if (executionListeners.length > 0) {
+      const ended = settled(executionListeners.map((l) => l.executionDidEnd?.()));
+      if (isThenable(ended)) await ended;
+    }
   }
-  const sending = all(listeners, 'willSendResponse', at);
-  if (sending) await sending;
+  await willSendResponse();
   return rc.response as GraphQLResponse;
 }
 
@@ -121,13 +134,23 @@ type Hook = 'didResolveSource' | 'didResolveOperation' | 'didEncounterErrors' | 
 
 /**
  * Calls `hook` of each listener that has it, in order (a synchronous throw stops there, as in
- * Apollo's `map`), and returns their joint promise; undefined when no listener has the hook.
+ * Apollo's `map`), and returns their values (`settled`); undefined when no listener has the hook.
  */
-function all<H extends Hook>(listeners: readonly GraphQLRequestListener<OperationContext>[], hook: H, at: never): Promise<Awaited<ReturnType<NonNullable<GraphQLRequestListener<OperationContext>[H]>>>[]> | undefined {
+function all(listeners: readonly GraphQLRequestListener<OperationContext>[], hook: Hook, at: never): unknown[] | Promise<unknown[]> | undefined {
   let started: unknown[] | undefined;
   for (const listener of listeners) {
     const f = listener[hook] as ((this: GraphQLRequestListener<OperationContext>, rc: never) => unknown) | undefined;
     if (f) (started ??= []).push(f.call(listener, at));
   }
-  return started && (Promise.all(started) as never);
+  return started && settled(started);
+}
+
+/** The hooks' values as they are when none is a promise, else the promise of them all (Apollo's `Promise.all`). */
+function settled(values: unknown[]): unknown[] | Promise<unknown[]> {
+  for (const value of values) if (isThenable(value)) return Promise.all(values);
+  return values;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }

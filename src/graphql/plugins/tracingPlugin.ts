@@ -13,14 +13,18 @@
  * under them the downstream calls) go under `graphql.execute`.
  *
  * The listener is one object per request whose hooks are its class's
- * methods, returning a settled promise rather than being `async`: every
- * traced request runs them, and closures and promises per hook are
- * allocations a request pays for in garbage collection.
+ * methods, and each hook returns its value itself, not a promise of it:
+ * every traced request runs them, and a closure or a promise per hook is
+ * an allocation the request pays for in garbage collection, and an await
+ * in the fast lane (fastLane/requestLifecycle.ts goes on at once when no
+ * hook of a phase returned a promise). Apollo awaits whatever a hook
+ * returns, so behind Apollo they behave as `async` hooks would; their
+ * types are Apollo's, which say promises, hence the one cast below.
  *
  * Registered only when tracing is on (plugins/index.ts): a gateway that does
  * not trace runs none of these hooks.
  */
-import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestExecutionListener, GraphQLRequestListener } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestListener } from '@apollo/server';
 import { ROOT_CONTEXT, trace, type Context, type Span } from '@opentelemetry/api';
 import type { GraphQLError } from 'graphql';
 import type { OperationContext } from '../../context/requestContext';
@@ -33,11 +37,9 @@ export interface TracingPluginOptions {
 export function tracingPlugin(options: TracingPluginOptions): ApolloServerPlugin<OperationContext> {
   const { tracing } = options;
   return {
-    requestDidStart: (rc) => Promise.resolve(new RequestSpans(tracing, rc.contextValue.record.spanParent ?? ROOT_CONTEXT)),
+    requestDidStart: (rc) => new RequestSpans(tracing, rc.contextValue.record.spanParent ?? ROOT_CONTEXT) as unknown as Promise<GraphQLRequestListener<OperationContext>>,
   };
 }
-
-const DONE: Promise<void> = Promise.resolve();
 
 /** `query WebProductPage`, made once per operation rather than per request (at most a few thousand kept). */
 const NAMES = new Map<string, Map<string, string>>();
@@ -54,7 +56,8 @@ function spanName(type: string, operationName: string): string {
 
 type Rc = GraphQLRequestContext<OperationContext>;
 
-class RequestSpans implements GraphQLRequestListener<OperationContext> {
+/** Apollo's request listener, but for the types of its hooks' values (above). */
+class RequestSpans {
   private readonly span: Span | undefined;
 
   constructor(
@@ -64,55 +67,52 @@ class RequestSpans implements GraphQLRequestListener<OperationContext> {
     this.span = trace.getSpan(request);
   }
 
-  parsingDidStart(): Promise<(error?: Error) => Promise<void>> {
+  parsingDidStart(): (error?: Error) => void {
     const end = this.phase('graphql.parse');
-    return Promise.resolve((error?: Error) => end(error));
+    return (error?: Error) => end(error);
   }
 
-  validationDidStart(): Promise<(errors?: readonly Error[]) => Promise<void>> {
+  validationDidStart(): (errors?: readonly Error[]) => void {
     const end = this.phase('graphql.validate');
-    return Promise.resolve((errors?: readonly Error[]) => end(errors?.[0]));
+    return (errors?: readonly Error[]) => end(errors?.[0]);
   }
 
   // Before any await: the plugins after this one (limits, budgets) may refuse the operation, and its span is named all the same.
-  didResolveOperation({ operation, operationName }: Rc): Promise<void> {
-    if (!operation || !this.span) return DONE;
+  didResolveOperation({ operation, operationName }: Rc): void {
+    if (!operation || !this.span) return;
     const type = operation.operation;
     this.span.updateName(operationName ? spanName(type, operationName) : type);
     this.span.setAttribute('graphql.operation.type', type);
     if (operationName) this.span.setAttribute('graphql.operation.name', operationName);
-    return DONE;
   }
 
-  executionDidStart({ contextValue }: Rc): Promise<GraphQLRequestExecutionListener<OperationContext>> {
+  executionDidStart({ contextValue }: Rc): ExecutionSpan {
     const span = this.tracing.start('graphql.execute', {}, this.request);
     contextValue.session.spanParent = this.tracing.within(this.request, span);
-    return Promise.resolve(new ExecutionSpan(span));
+    return new ExecutionSpan(span);
   }
 
-  didEncounterErrors({ errors }: Rc): Promise<void> {
+  didEncounterErrors({ errors }: Rc): void {
     // The codes only (never messages: they may carry input), as a GraphQL error in a 200 is no failed request.
     const codes = [...new Set((errors as readonly GraphQLError[]).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
     this.span?.setAttribute('bff.graphql.error_codes', codes);
-    return DONE;
   }
 
-  private phase(name: string): (error?: unknown) => Promise<void> {
+  private phase(name: string): (error?: unknown) => void {
     const span = this.tracing.start(name, {}, this.request);
     return (error) => {
       if (error) failed(span, error);
       span.end();
-      return DONE;
     };
   }
 }
 
-class ExecutionSpan implements GraphQLRequestExecutionListener<OperationContext> {
+/** Apollo's execution listener, but for the type of its hook's value (above). */
+class ExecutionSpan {
   constructor(private readonly span: Span) {}
 
-  executionDidEnd(error?: Error): Promise<void> {
+  executionDidEnd(error?: Error): void {
     if (error) failed(this.span, error);
     this.span.end();
-    return DONE;
   }
 }
