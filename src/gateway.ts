@@ -228,7 +228,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         diagnostics,
       }),
       // Diagnostics are for HTTP responses; a subscription's events carry none.
-      createContext: contextFactory({ ...contextOptions, diagnostics }),
+      createContext: contextFactory({ ...contextOptions, diagnostics, trackDependencies: responses !== null }),
       admit: admission({ frontend, trusted, mode: config.trustedDocuments.mode, maxTokens: config.limits.maxTokens, logger, metrics }),
       requestLog: log,
       logger,

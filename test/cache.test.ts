@@ -126,6 +126,35 @@ describe.each(redisKinds())('on %s', (_name, kind) => {
     });
   });
 
+  describe('warm reads', () => {
+    /** L1 reads by family during one request (gateway_cache_lookups_total, tier l1). */
+    async function l1ReadsOf(gateway: GatewayUnderTest, name: string): Promise<Record<string, number>> {
+      const scrape = async () => {
+        const text = await (await request(`${gateway.url}/metrics`)).body.text();
+        const counts = new Map<string, number>();
+        for (const match of text.matchAll(/^gateway_cache_lookups_total\{family="(\w+)",tier="l1"\} (\d+)$/gm)) counts.set(match[1] as string, Number(match[2]));
+        return counts;
+      };
+      const before = await scrape();
+      expect((await run(gateway, name)).calls).toBe(0);
+      const reads: Record<string, number> = {};
+      for (const [family, count] of await scrape()) if (count > (before.get(family) ?? 0)) reads[family] = count - (before.get(family) ?? 0);
+      return reads;
+    }
+
+    it('WebProductPage: each entity is read from L1 once, none a second time by a prefetch', async () => {
+      const prefix = testPrefix('warm-reads');
+      const { now } = stillClock();
+      const a = await instance(prefix, { now });
+      await run(a, 'WebProductPage');
+      // The product and its 8 recommended products, their ratings (and the page's rating summary), 10 review
+      // authors, one review page, one recommendation list, the product's stock, the categories for 2 fields.
+      // A warm product used to start its reviews, rating and recommendations as a prefetch and then resolve
+      // them again: 27 rating reads, 17 product reads, 2 review pages, 2 recommendation lists.
+      expect(await l1ReadsOf(a, 'WebProductPage')).toEqual({ product: 9, rating: 10, user: 10, reviews: 1, recommendations: 1, stock: 1, categories: 2 });
+    });
+  });
+
   describe('warm cache, signed in', () => {
     it('WebAccountOrders: cold 3 calls, then zero (account and orders cached under the verified user id)', async () => {
       const a = await instance(testPrefix('warm-account'));

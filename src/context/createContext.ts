@@ -36,6 +36,12 @@ export interface ContextOptions {
   tracing?: Tracing | null;
   /** Record each request's calls for its `extensions.diagnostics` (never in production). Default false. */
   diagnostics?: boolean;
+  /**
+   * Whether a request's cache session records the entities it read: what a
+   * cached response depends on, so only a gateway with a response cache
+   * needs them. Default true.
+   */
+  trackDependencies?: boolean;
   /** Live updates (src/subscriptions): what subscriptions listen to, and whom writes tell. */
   live: LiveFeeds & LivePublisher;
 }
@@ -82,32 +88,52 @@ export interface KnownIdentity {
  * another's memoised reads.
  */
 export function contextBuilder(options: ContextOptions): (identity: KnownIdentity) => OperationContext {
-  const { frontend, downstream, cache, maxPageSize, maxDownstreamKeys, tracing = null, diagnostics = false, live } = options;
+  const { tracing = null, diagnostics = false, trackDependencies = true } = options;
   return ({ requestId, viewer, locale, clientAddress, record }) => {
     // With diagnostics off there is no log at all: the scheduler and the session then track no causes.
     const calls = diagnostics ? (record.calls = new CallLog(record.startedAt)) : null;
     const scheduler = new BatchScheduler(calls);
-    const session = new CacheSession(cache, record, scheduler, tracing, calls);
-    // Loaders and commands are made on first use: a request answered before execution (a
-    // response-cache hit, a refusal) never needs them.
-    let loaders: Loaders | undefined;
-    let commands: Commands | undefined;
-    return {
-      frontend,
-      requestId,
-      locale,
-      viewer,
-      get loaders() {
-        return (loaders ??= createLoaders(downstream, record, session, scheduler, new KeyBudget(maxDownstreamKeys)));
-      },
-      get commands() {
-        return (commands ??= createCommands(downstream, cache, record, live));
-      },
-      live,
-      maxPageSize,
-      session,
-      record,
-      client: clientKey(viewer, clientAddress),
-    };
+    const session = new CacheSession(options.cache, record, scheduler, tracing, calls);
+    session.trackDependencies = trackDependencies;
+    return new RequestOperationContext(options, requestId, locale, viewer, session, record, clientKey(viewer, clientAddress), scheduler);
   };
+}
+
+/**
+ * One request's context. A class, not a literal with getters: a request
+ * holds its context until it is answered, and a literal's getters would be
+ * two closures (and their scope) made for every request; here they are the
+ * prototype's. Loaders and commands are made on first use: a request
+ * answered before execution (a response-cache hit, a refusal) never needs
+ * them.
+ */
+class RequestOperationContext implements OperationContext {
+  readonly frontend: Frontend;
+  readonly live: LiveFeeds & LivePublisher;
+  readonly maxPageSize: number;
+  private madeLoaders: Loaders | undefined;
+  private madeCommands: Commands | undefined;
+
+  constructor(
+    private readonly options: ContextOptions,
+    readonly requestId: string,
+    readonly locale: string,
+    readonly viewer: Viewer | null,
+    readonly session: CacheSession,
+    readonly record: RequestRecord,
+    readonly client: string,
+    private readonly scheduler: BatchScheduler,
+  ) {
+    this.frontend = options.frontend;
+    this.live = options.live;
+    this.maxPageSize = options.maxPageSize;
+  }
+
+  get loaders(): Loaders {
+    return (this.madeLoaders ??= createLoaders(this.options.downstream, this.record, this.session, this.scheduler, new KeyBudget(this.options.maxDownstreamKeys)));
+  }
+
+  get commands(): Commands {
+    return (this.madeCommands ??= createCommands(this.options.downstream, this.options.cache, this.record, this.options.live));
+  }
 }

@@ -118,11 +118,12 @@ export function scopedLoaders<L extends object>(loaders: L, scope: PrefetchScope
     get(target, name) {
       let view = views.get(name);
       if (view === undefined) {
-        const loader = (target as Record<PropertyKey, { load: Function; loadMany: Function; prime: Function }>)[name as string];
+        const loader = (target as Record<PropertyKey, { load: Function; loadMany: Function; held: Function; prime: Function }>)[name as string];
         if (!loader || typeof loader !== 'object') return loader;
         view = {
           load: (key: unknown) => loader.load(key, scope),
           loadMany: (keys: unknown[]) => loader.loadMany(keys, scope),
+          held: (key: unknown) => loader.held(key),
           prime: (key: unknown, value: unknown) => loader.prime(key, value),
         };
         views.set(name, view);

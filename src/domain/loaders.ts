@@ -49,6 +49,9 @@ import { Interests, type PrefetchScope } from './interest';
 import type { KeyBudget } from './keyBudget';
 import { CategoryIndex } from './categories';
 
+/** What `held` answers when the value is not at hand. */
+export const NOT_HELD: unique symbol = Symbol('not held');
+
 /** A page read, or the service's refusal of the page parameters (a bad cursor). */
 export type PageRead<T> = DownstreamPage<T> | { rejected: string };
 
@@ -83,6 +86,8 @@ export interface RecommendationsKey {
  */
 export interface EntityLoader<K, V> {
   load(key: K, scope?: PrefetchScope | null): V | Promise<V>;
+  /** The value at once when a fresh L1 entry holds it (counted as `load` counts a hit), else NOT_HELD; loads nothing. */
+  held(key: K): V | typeof NOT_HELD;
   /** Values (or per-key errors) in key order; synchronous when every key is a warm hit. */
   loadMany(keys: readonly K[], scope?: PrefetchScope | null): (V | Error)[] | Promise<(V | Error)[]>;
   prime(key: K, value: V): void;
@@ -207,6 +212,11 @@ class WarmLoader<K, V, S> implements EntityLoader<K, V> {
         });
         return out;
       });
+  }
+
+  held(key: K): V | typeof NOT_HELD {
+    const hit = this.peek(key);
+    return hit === MISS ? NOT_HELD : this.value(hit as S);
   }
 
   prime(key: K, value: V): void {

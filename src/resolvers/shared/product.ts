@@ -59,9 +59,11 @@ export const productResolvers: ProductResolvers = {
     const limit = Math.min(pageSize(first, 8, ctx.maxPageSize), MAX_RECOMMENDATIONS);
     if (limit === 0) return [];
     return then(ctx.loaders.recommendations.load({ productId: parent.id, limit }), (ids) => {
-      // Their ratings (and any other id-only field) start now, in the same batch window as the products.
-      const scopes = ids.map((id) => prefetch(id, info, ctx));
-      return then(ctx.loaders.product.loadMany(ids), (products) => {
+      const loading = ctx.loaders.product.loadMany(ids);
+      // Their ratings (and any other id-only field) start now, in the same batch window as the products;
+      // not when every product is here already (warm hits): they are resolved at once then, and would run twice.
+      const scopes = loading instanceof Promise ? ids.map((id) => prefetch(id, info, ctx)) : [];
+      return then(loading, (products) => {
         const found: DownstreamProduct[] = [];
         products.forEach((product, i) => {
           if (product instanceof Error || !product) scopes[i]?.abandon();

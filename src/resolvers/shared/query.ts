@@ -8,12 +8,16 @@ import type { QueryResolvers } from '../generated';
 import { then } from '../promiseOrValue';
 import { abandonUnlessFound, prefetch } from '../prefetch';
 import type { DownstreamProduct } from '../../contract/payloads';
+import { NOT_HELD } from '../../domain/loaders';
 
 const MAX_SEARCH_LENGTH = 200;
 
 export const queryResolvers: QueryResolvers = {
   product: (_root, { id }, ctx, info) => {
     if (!isProductId(id)) throw badUserInput(`\`id\` must be a product id like p-0001; received ${quote(id)}.`, 'id');
+    // Already here (a warm hit): its fields are resolved at once, and a prefetch would run them twice.
+    const held = ctx.loaders.product.held(id);
+    if (held !== NOT_HELD) return held;
     // Reviews, rating, recommendations need only the id: start them with the product itself.
     const scope = prefetch(id, info, ctx);
     return abandonUnlessFound(ctx.loaders.product.load(id), scope);
@@ -41,6 +45,8 @@ export const queryResolvers: QueryResolvers = {
   // The viewer's own account carries personal data: loaded (and cached) only under the verified user's id.
   me: (_root, _args, ctx, info) => {
     if (!ctx.viewer) return null;
+    const held = ctx.loaders.account.held(ctx.viewer.userId);
+    if (held !== NOT_HELD) return held; // here already: its orders are resolved at once
     const scope = prefetch(ctx.viewer.userId, info, ctx); // the orders need only the user id
     return abandonUnlessFound(ctx.loaders.account.load(ctx.viewer.userId), scope);
   },
