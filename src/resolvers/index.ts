@@ -4,6 +4,13 @@
  * schema/mobile + resolvers/mobile). A field that exists on one frontend only
  * is simply absent from the other's schema, so an operation written for one
  * may fail validation on the other, by design.
+ *
+ * A field that is its parent's property of the same name has no resolver:
+ * the default one reads it, and graphql-jit then compiles it to a property
+ * read inline. A resolver, even `(p) => p.id`, makes every call of it a
+ * deferred field with its own resolve-info, path and arguments objects: the
+ * trivial resolvers of categories, ratings, reviews and connections were a
+ * large part of what a warm WebCategoryListing allocated.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +27,7 @@ import { productResolvers } from './shared/product';
 import { queryResolvers } from './shared/query';
 import { reviewResolvers, userResolvers } from './shared/review';
 import { stockChangeResolvers, subscriptionResolvers } from './shared/subscription';
-import { availabilityResolvers, DateScalar, DateTime, moneyResolvers, ratingResolvers } from './shared/values';
+import { availabilityResolvers, DateScalar, DateTime, moneyResolvers } from './shared/values';
 import { reviewConnectionResolvers, webProductResolvers } from './web/product';
 
 /** Result-union members carry their own `__typename` (see shared/mutation.ts). */
@@ -39,7 +46,6 @@ const shared: Resolvers = {
   Category: categoryResolvers,
   Money: moneyResolvers,
   Availability: availabilityResolvers,
-  Rating: ratingResolvers,
   Review: reviewResolvers,
   User: userResolvers,
   Account: accountResolvers,

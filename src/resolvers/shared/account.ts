@@ -11,11 +11,6 @@ import { paginate, pageSize } from '../connection';
 import type { AccountResolvers, OrderLineResolvers, OrderResolvers } from '../generated';
 
 export const accountResolvers: AccountResolvers = {
-  id: (user) => user.id,
-  displayName: (user) => user.displayName,
-  email: (user) => user.email,
-  avatarUrl: (user) => user.avatarUrl,
-  memberSince: (user) => user.memberSince,
   orders: (user, { first, after }, ctx) => {
     const viewer = ctx.viewer;
     if (!viewer || viewer.userId !== user.id) {
@@ -29,9 +24,6 @@ export const accountResolvers: AccountResolvers = {
 };
 
 export const orderResolvers: OrderResolvers = {
-  id: (order) => order.id,
-  status: (order) => order.status,
-  placedAt: (order) => order.placedAt,
   total: (order) => ({ cents: order.totalCents, currency: order.currency }),
   lines: (order) => order.lines.map((line) => ({ line, currency: order.currency })),
 };

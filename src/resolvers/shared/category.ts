@@ -7,9 +7,6 @@ import type { CategoryResolvers } from '../generated';
 import { then } from '../promiseOrValue';
 
 export const categoryResolvers: CategoryResolvers = {
-  id: (category) => category.id,
-  name: (category) => category.name,
-  slug: (category) => category.slug,
   parent: (category, _args, ctx) =>
     category.parentId === null ? null : then(ctx.loaders.categories.load('all'), (index) => index.get(category.parentId as string)),
   children: (category, _args, ctx) => then(ctx.loaders.categories.load('all'), (index) => index.children(category.id)),

@@ -41,7 +41,6 @@ function field<K extends keyof DownstreamProduct>(key: K) {
 }
 
 export const productResolvers: ProductResolvers = {
-  id: (parent) => parent.id,
   sku: field('sku'),
   name: field('name'),
   brand: field('brand'),

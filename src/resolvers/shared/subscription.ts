@@ -29,7 +29,6 @@ export const subscriptionResolvers: SubscriptionResolvers = {
 };
 
 export const stockChangeResolvers: StockChangeResolvers = {
-  productId: (change) => change.productId,
   product: (change, _args, ctx) => ctx.loaders.product.load(change.productId),
   availability: (change) => change.level,
 };

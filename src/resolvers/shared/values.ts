@@ -1,27 +1,21 @@
 /**
  * The small value types: money, images, availability, ratings, and the two
  * date scalars. None of them reads downstream; they shape what their parent
- * already holds.
+ * already holds. A rating (the reviews service's summary) is served as it
+ * is: its fields are the payload's own, so it has no resolvers at all.
  */
 import { GraphQLScalarType, Kind } from 'graphql';
 import { amountOf, formatMoney } from '../../domain/money';
-import type { AvailabilityResolvers, MoneyResolvers, RatingResolvers } from '../generated';
+import type { AvailabilityResolvers, MoneyResolvers } from '../generated';
 
 export const moneyResolvers: MoneyResolvers = {
   amount: (money) => amountOf(money.cents),
-  currency: (money) => money.currency,
   formatted: (money, _args, ctx) => formatMoney(money.cents, money.currency, ctx.locale),
 };
 
 export const availabilityResolvers: AvailabilityResolvers = {
   inStock: (stock) => stock.available > 0,
   quantity: (stock) => stock.available,
-  restockDate: (stock) => stock.restockDate,
-};
-
-export const ratingResolvers: RatingResolvers = {
-  average: (rating) => rating.average,
-  count: (rating) => rating.count,
 };
 
 function isoScalar(name: string, description: string, pattern: RegExp): GraphQLScalarType {

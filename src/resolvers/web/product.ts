@@ -23,6 +23,4 @@ export const webProductResolvers: ProductResolvers = {
 export const reviewConnectionResolvers: ReviewConnectionResolvers = {
   // The rating summary counts every review; the same load serves Product.rating.
   totalCount: (connection, _args, ctx) => then(ctx.loaders.rating.load(connection.productId), (rating) => rating?.count ?? 0),
-  edges: (connection) => connection.edges,
-  pageInfo: (connection) => connection.pageInfo,
 };
