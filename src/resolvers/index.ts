@@ -27,7 +27,7 @@ import { productResolvers } from './shared/product';
 import { queryResolvers } from './shared/query';
 import { reviewResolvers, userResolvers } from './shared/review';
 import { stockChangeResolvers, subscriptionResolvers } from './shared/subscription';
-import { availabilityResolvers, DateScalar, DateTime, moneyResolvers } from './shared/values';
+import { DateScalar, DateTime } from './shared/values';
 import { reviewConnectionResolvers, webProductResolvers } from './web/product';
 
 /** Result-union members carry their own `__typename` (see shared/mutation.ts). */
@@ -44,8 +44,6 @@ const shared: Resolvers = {
   StockChange: stockChangeResolvers,
   Product: productResolvers,
   Category: categoryResolvers,
-  Money: moneyResolvers,
-  Availability: availabilityResolvers,
   Review: reviewResolvers,
   User: userResolvers,
   Account: accountResolvers,

@@ -21,9 +21,22 @@ export interface ProductRef {
   sku?: undefined;
 }
 
+/**
+ * Money as it is served: every field a plain property (made by `moneyOf`,
+ * shared/values.ts), so that Money needs no resolvers (resolvers/index.ts
+ * says why that matters).
+ */
 export interface MoneyParent {
-  cents: number;
+  amount: number;
   currency: string;
+  formatted: string;
+}
+
+/** Availability as it is served, made from the inventory's stock level by `availabilityOf` (shared/values.ts). */
+export interface AvailabilityParent {
+  inStock: boolean;
+  quantity: number;
+  restockDate: string | null;
 }
 
 export interface OrderLineParent {

@@ -514,9 +514,17 @@ describe('CategoryIndex', () => {
   });
 
   it('get by id, null when unknown', () => {
-    expect(index.get('c-002')).toBe(lighting);
+    expect(index.get('c-002')).toMatchObject(lighting);
     expect(index.get('c-404')).toBeNull();
     expect(index.all).toHaveLength(6);
+  });
+
+  it('links each category to its parent, null for a root or an unknown parent', () => {
+    expect(index.get('c-003')?.parent).toBe(index.get('c-002'));
+    expect(index.get('c-002')?.parent).toBe(index.get('c-001'));
+    expect(index.get('c-001')?.parent).toBeNull();
+    expect(index.get('c-006')?.parent).toBeNull();
+    expect(desk).not.toHaveProperty('parent'); // the cached payload is left as it is
   });
 
   it('is cycle-safe', () => {

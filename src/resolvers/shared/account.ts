@@ -9,6 +9,7 @@ import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../errors/catalogue';
 import { paginate, pageSize } from '../connection';
 import type { AccountResolvers, OrderLineResolvers, OrderResolvers } from '../generated';
+import { moneyOf } from './values';
 
 export const accountResolvers: AccountResolvers = {
   orders: (user, { first, after }, ctx) => {
@@ -24,13 +25,13 @@ export const accountResolvers: AccountResolvers = {
 };
 
 export const orderResolvers: OrderResolvers = {
-  total: (order) => ({ cents: order.totalCents, currency: order.currency }),
+  total: (order, _args, ctx) => moneyOf(order.totalCents, order.currency, ctx.locale),
   lines: (order) => order.lines.map((line) => ({ line, currency: order.currency })),
 };
 
 export const orderLineResolvers: OrderLineResolvers = {
   quantity: ({ line }) => line.quantity,
   sku: ({ line }) => line.sku,
-  unitPrice: ({ line, currency }) => ({ cents: line.unitPriceCents, currency }),
+  unitPrice: ({ line, currency }, _args, ctx) => moneyOf(line.unitPriceCents, currency, ctx.locale),
   product: ({ line }, _args, ctx) => ctx.loaders.product.load(line.productId),
 };

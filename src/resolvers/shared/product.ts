@@ -15,6 +15,7 @@ import type { ProductResolvers } from '../generated';
 import type { MoneyParent, ProductParent } from '../parents';
 import { both, then, type PromiseOrValue } from '../promiseOrValue';
 import { prefetch } from '../prefetch';
+import { availabilityOf, moneyOf } from './values';
 
 /** The recommendations service answers at most 50 ids. */
 const MAX_RECOMMENDATIONS = 50;
@@ -27,12 +28,14 @@ export function productOf(parent: ProductParent, ctx: RequestContext): PromiseOr
   });
 }
 
-// A cached product payload never changes: its price object is built once.
-const prices = new WeakMap<DownstreamProduct, MoneyParent>();
+// A cached product payload never changes: its price is made once per locale.
+const prices = new WeakMap<DownstreamProduct, Map<string, MoneyParent>>();
 
-function priceOf(product: DownstreamProduct): MoneyParent {
-  let price = prices.get(product);
-  if (!price) prices.set(product, (price = { cents: product.priceCents, currency: product.currency }));
+function priceOf(product: DownstreamProduct, locale: string): MoneyParent {
+  let byLocale = prices.get(product);
+  if (!byLocale) prices.set(product, (byLocale = new Map()));
+  let price = byLocale.get(locale);
+  if (!price) byLocale.set(locale, (price = moneyOf(product.priceCents, product.currency, locale)));
   return price;
 }
 
@@ -44,7 +47,7 @@ export const productResolvers: ProductResolvers = {
   sku: field('sku'),
   name: field('name'),
   brand: field('brand'),
-  price: (parent, _args, ctx) => then(productOf(parent, ctx), priceOf),
+  price: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => priceOf(p, ctx.locale)),
   image: (parent, { size }, ctx) =>
     then(productOf(parent, ctx), (p) => {
       const first = p.images[0];
@@ -52,7 +55,7 @@ export const productResolvers: ProductResolvers = {
     }),
   category: (parent, _args, ctx) =>
     both(productOf(parent, ctx), ctx.loaders.categories.load('all'), (p, categories) => categories.get(p.categoryId)),
-  availability: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => ctx.loaders.stock.load(p.sku)),
+  availability: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => then(ctx.loaders.stock.load(p.sku), (stock) => stock && availabilityOf(stock))),
   rating: (parent, _args, ctx) => ctx.loaders.rating.load(parent.id),
   recommendations: (parent, { first }, ctx, info) => {
     const limit = Math.min(pageSize(first, 8, ctx.maxPageSize), MAX_RECOMMENDATIONS);

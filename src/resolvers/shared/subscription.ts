@@ -11,6 +11,7 @@ import type { StockLevelChange, WatchedProduct } from '../../domain/live';
 import { badUserInput, quote, signInRequired } from '../../errors/catalogue';
 import type { RequestContext } from '../../context/requestContext';
 import type { StockChangeResolvers, SubscriptionResolvers } from '../generated';
+import { availabilityOf } from './values';
 
 export const subscriptionResolvers: SubscriptionResolvers = {
   stockChanged: {
@@ -30,7 +31,7 @@ export const subscriptionResolvers: SubscriptionResolvers = {
 
 export const stockChangeResolvers: StockChangeResolvers = {
   product: (change, _args, ctx) => ctx.loaders.product.load(change.productId),
-  availability: (change) => change.level,
+  availability: (change) => availabilityOf(change.level),
 };
 
 /** The products of `productIds`, each with its SKU (one batched product read); any bad id is BAD_USER_INPUT. */

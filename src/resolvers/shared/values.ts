@@ -1,22 +1,29 @@
 /**
  * The small value types: money, images, availability, ratings, and the two
  * date scalars. None of them reads downstream; they shape what their parent
- * already holds. A rating (the reviews service's summary) is served as it
- * is: its fields are the payload's own, so it has no resolvers at all.
+ * already holds. None has resolvers: a rating (the reviews service's
+ * summary) is served as it is, money and availability as values made here
+ * with every field a plain property (resolvers/index.ts says why).
  */
 import { GraphQLScalarType, Kind } from 'graphql';
+import type { DownstreamStockLevel } from '../../contract/payloads';
 import { amountOf, formatMoney } from '../../domain/money';
-import type { AvailabilityResolvers, MoneyResolvers } from '../generated';
+import type { AvailabilityParent, MoneyParent } from '../parents';
 
-export const moneyResolvers: MoneyResolvers = {
-  amount: (money) => amountOf(money.cents),
-  formatted: (money, _args, ctx) => formatMoney(money.cents, money.currency, ctx.locale),
-};
+/** An amount in cents as Money in `locale`. */
+export function moneyOf(cents: number, currency: string, locale: string): MoneyParent {
+  return { amount: amountOf(cents), currency, formatted: formatMoney(cents, currency, locale) };
+}
 
-export const availabilityResolvers: AvailabilityResolvers = {
-  inStock: (stock) => stock.available > 0,
-  quantity: (stock) => stock.available,
-};
+// A cached stock level never changes (a new level is a new payload): its availability is made once.
+const availabilities = new WeakMap<DownstreamStockLevel, AvailabilityParent>();
+
+/** The inventory's stock level as Availability. */
+export function availabilityOf(stock: DownstreamStockLevel): AvailabilityParent {
+  let availability = availabilities.get(stock);
+  if (!availability) availabilities.set(stock, (availability = { inStock: stock.available > 0, quantity: stock.available, restockDate: stock.restockDate }));
+  return availability;
+}
 
 function isoScalar(name: string, description: string, pattern: RegExp): GraphQLScalarType {
   const check = (value: unknown): string => {
