@@ -24,6 +24,15 @@
  *
  * The generated source is built from the schema and the document only
  * (names are written as JSON string literals), never from request data.
+ *
+ * Short strings of public fields (`rememberedLeaf`) are remembered with
+ * their JSON text: a warm page writes the same names, ids, cursors and URLs
+ * request after request, out of the same cached payloads, and checking each
+ * for characters to escape and quoting it was a tenth of a warm category
+ * page's CPU. What is remembered is bounded in count and length, and
+ * nothing under a field or type whose cache scope is PRIVATE (the signed-in
+ * user's account and orders) is remembered at all: personal data does not
+ * outlive its request here.
  */
 import {
   getNamedType,
@@ -35,6 +44,7 @@ import {
   Kind,
   visit,
   type DocumentNode,
+  type ConstDirectiveNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLObjectType,
@@ -56,7 +66,8 @@ export function compileDataSerializer(schema: GraphQLSchema, document: DocumentN
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
 
   const functions: string[] = [];
-  const objectFunction = (type: GraphQLObjectType, fields: Map<string, readonly FieldNode[]>): string => {
+  const objectFunction = (type: GraphQLObjectType, fields: Map<string, readonly FieldNode[]>, underPrivate: boolean): string => {
+    const privateType = underPrivate || isPrivate(type.astNode, type.extensionASTNodes);
     const name = `o${functions.length}`;
     functions.push(''); // reserve the slot: nested objects get later numbers
     const parts: string[] = [];
@@ -70,7 +81,7 @@ export function compileDataSerializer(schema: GraphQLSchema, document: DocumentN
       else {
         const field = type.getFields()[fieldName];
         if (!field) return abandon();
-        value = valueCode(field.type, nodes);
+        value = valueCode(field.type, nodes, privateType || isPrivate(field.astNode));
       }
       // An absent key is left out; a present one is written, then later keys need their comma.
       parts.push(`v=o[${key}];if(v!==undefined){s+=${first ? literal : `(w?${literal}:${JSON.stringify(`${key}:`)})`}+${value};w=true;}`);
@@ -87,17 +98,17 @@ export function compileDataSerializer(schema: GraphQLSchema, document: DocumentN
   };
 
   // The code for `v`, a value of `type` selected by `nodes`.
-  const valueCode = (type: GraphQLOutputType, nodes: readonly FieldNode[]): string => {
+  const valueCode = (type: GraphQLOutputType, nodes: readonly FieldNode[], underPrivate: boolean): string => {
     const inner = isNonNullType(type) ? type.ofType : type;
     if (isListType(inner)) {
-      const item = valueCode(inner.ofType, nodes);
+      const item = valueCode(inner.ofType, nodes, underPrivate);
       const itemFunction = `l${functions.length}`;
       functions.push(`function ${itemFunction}(a){let s='[';for(let i=0;i<a.length;i++){const v=a[i];if(i>0)s+=',';s+=${item};}return s+']';}`);
       return `(v===null?'null':${itemFunction}(v))`;
     }
     const named = getNamedType(inner);
     if (isObjectType(named)) {
-      const nested = objectFunction(named, collectSubfields(schema, fragments, {}, named, nodes as FieldNode[]));
+      const nested = objectFunction(named, collectSubfields(schema, fragments, {}, named, nodes as FieldNode[]), underPrivate);
       return `(v===null?'null':${nested}(v))`;
     }
     if (isAbstractType(named)) return 'J(v)';
@@ -105,17 +116,51 @@ export function compileDataSerializer(schema: GraphQLSchema, document: DocumentN
     // Booleans and integers print as they are; every other scalar (strings, floats, custom) as JSON does (leaf).
     if (named.name === 'Boolean') return `(v===null?'null':v?'true':'false')`;
     if (named.name === 'Int') return `(v===null?'null':''+v)`;
-    return 'L(v)';
+    return !underPrivate && (named.name === 'String' || named.name === 'ID') ? 'R(v)' : 'L(v)';
   };
 
-  const top = objectFunction(root, collectFields(schema, fragments, {}, root, operation.selectionSet));
+  const top = objectFunction(root, collectFields(schema, fragments, {}, root, operation.selectionSet), false);
   if (failed) return null;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const make = new Function('J', 'L', `${functions.join('\n')}\nreturn function(d){return d===null?'null':${top}(d);};`) as (
+  const make = new Function('J', 'L', 'R', `${functions.join('\n')}\nreturn function(d){return d===null?'null':${top}(d);};`) as (
     json: typeof JSON.stringify,
     leaf: (value: unknown) => string,
+    remembered: (value: unknown) => string,
   ) => DataSerializer;
-  return make(JSON.stringify, leaf);
+  return make(JSON.stringify, leaf, rememberedLeaf);
+}
+
+/** Whether a type or field definition says `@cacheControl(scope: PRIVATE)`. */
+function isPrivate(...nodes: readonly (DirectiveHolder | null | undefined | readonly DirectiveHolder[])[]): boolean {
+  return nodes.flat().some((node) =>
+    node?.directives?.some(
+      (d) => d.name.value === 'cacheControl' && d.arguments?.some((a) => a.name.value === 'scope' && a.value.kind === Kind.ENUM && a.value.value === 'PRIVATE'),
+    ),
+  );
+}
+
+type DirectiveHolder = { readonly directives?: readonly ConstDirectiveNode[] | undefined };
+
+/** Strings remembered with their JSON text, and the longest one that is. */
+const REMEMBERED_LEAVES = 8192;
+const REMEMBERED_LENGTH = 128;
+const rememberedLeaves = new Map<string, string>();
+
+/** `leaf(value)`, remembered for short strings (public fields only: see above). */
+function rememberedLeaf(value: unknown): string {
+  if (typeof value !== 'string' || value.length > REMEMBERED_LENGTH) return leaf(value);
+  let json = rememberedLeaves.get(value);
+  if (json === undefined) {
+    json = leaf(value);
+    if (rememberedLeaves.size >= REMEMBERED_LEAVES) rememberedLeaves.clear();
+    rememberedLeaves.set(value, json);
+  }
+  return json;
+}
+
+/** Whether `text` is remembered (for tests: nothing private ever is). */
+export function isRememberedLeaf(text: string): boolean {
+  return rememberedLeaves.has(text);
 }
 
 /** Characters JSON.stringify writes escaped: the quote, the backslash, controls, and (a lone one) a surrogate. */

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { getNamedType, isLeafType, isListType, isNonNullType, isObjectType, Kind, parse, type FieldNode, type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { compileDataSerializer } from '../../src/graphql/resultSerializer';
+import { compileDataSerializer, isRememberedLeaf } from '../../src/graphql/resultSerializer';
 import { buildSchema } from '../../src/resolvers';
 
 const STRINGS = ['plain', 'a"quote', 'back\\slash', 'ctl\u0001', 'tab\t', 'line\n', 'lone\ud800', 'low\udc00', 'pair\ud83d\ude00', 'del\u007f', 'ls\u2028', '€118.99', ''];
@@ -71,4 +71,28 @@ describe('compiled result serializer', () => {
       }
     }
   }
+});
+
+describe('remembered leaves', () => {
+  const schema = buildSchema('web');
+  const compiled = (file: string) => {
+    const document = parse(readFileSync(join(__dirname, '..', '..', 'operations', 'web', file), 'utf8'));
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+    return compileDataSerializer(schema, document, operation) as (data: unknown) => string;
+  };
+
+  it('remembers the short strings of public fields, and nothing under a PRIVATE scope', () => {
+    const name = `Lamp ${Math.random()}`;
+    const email = `someone.${Math.random()}@example.com`;
+    const listing = { products: { edges: [{ cursor: 'c1', node: { id: 'p-1', name, brand: 'b', price: null, image: null, rating: null, availability: null } }], pageInfo: { hasNextPage: false, endCursor: null } }, categories: [] };
+    expect(compiled('WebCategoryListing.graphql')(listing)).toBe(JSON.stringify(listing));
+    expect(isRememberedLeaf(name)).toBe(true);
+
+    // The account (and its orders, products included) sits under `me`, PRIVATE: none of it is remembered.
+    const productName = `Chair ${Math.random()}`;
+    const account = { me: { id: 'u-1', displayName: 'Someone', email, orders: { edges: [{ node: { id: 'o-1', status: 'PLACED', placedAt: '2026-12-01T10:00:00Z', total: null, lines: [{ quantity: 1, unitPrice: null, product: { id: 'p-2', name: productName, image: null } }] } }], pageInfo: { hasNextPage: false, endCursor: null } } } };
+    expect(compiled('WebAccountOrders.graphql')(account)).toBe(JSON.stringify(account));
+    expect(isRememberedLeaf(email)).toBe(false);
+    expect(isRememberedLeaf(productName)).toBe(false);
+  });
 });
