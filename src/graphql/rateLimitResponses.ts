@@ -18,11 +18,11 @@
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../errors/catalogue';
-import type { BudgetVerdict, Decision } from '../rateLimit/gcra';
+import type { Budget, BudgetVerdict, Decision } from '../rateLimit/gcra';
 
 /** The RateLimit-Policy and RateLimit fields, plus Retry-After when the request is refused. */
 export function rateLimitHeaders(decision: Decision): [string, string][] {
-  const policy = decision.verdicts.map(({ budget }) => `"${budget.name}";q=${budget.limit};w=${Math.ceil(budget.periodMs / 1000)}`);
+  const policy = decision.verdicts.map(({ budget }) => policyOf(budget));
   const state = decision.verdicts.map((v) => {
     const t = !decision.allowed && !v.fits && v.retryAfterSeconds !== null ? v.retryAfterSeconds : v.resetSeconds;
     return `"${v.budget.name}";r=${v.remaining};t=${t}`;
@@ -74,4 +74,12 @@ function bindingVerdict(decision: Decision): BudgetVerdict | null {
   if (decision.allowed) return null;
   const refusing = decision.verdicts.filter((v) => !v.fits);
   return refusing.find((v) => v.retryAfterSeconds === null) ?? refusing.sort((a, b) => (b.retryAfterSeconds ?? 0) - (a.retryAfterSeconds ?? 0))[0] ?? null;
+}
+
+/** A budget's `RateLimit-Policy` item: the same text for every response, made once per budget. */
+const policies = new WeakMap<Budget, string>();
+function policyOf(budget: Budget): string {
+  let policy = policies.get(budget);
+  if (policy === undefined) policies.set(budget, (policy = `"${budget.name}";q=${budget.limit};w=${Math.ceil(budget.periodMs / 1000)}`));
+  return policy;
 }

@@ -70,6 +70,8 @@ export class RateLimiter {
    * them all, at once. Null when no budget applies. Never rejects.
    */
   consume(client: string, charge: Charge): Promise<Decision | null> {
+    // Budgets held in this process only (no Redis configured): decided at once, nothing to wait for.
+    if (!this.redis) return Promise.resolve(this.memory.consume(client, charge));
     const work = this.decide(client, charge);
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
