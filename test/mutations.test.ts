@@ -158,6 +158,20 @@ describe('WebSubmitReview', () => {
     }
   });
 
+  it("serves the product's own fields too when a client asks for them (the contract's selection reads only its id and rating)", async () => {
+    const document = /* GraphQL */ `
+      mutation ReviewWithProduct($input: SubmitReviewInput!) {
+        submitReview(input: $input) {
+          ... on SubmitReviewSuccess { product { id name brand sku price { formatted } rating { count } } }
+        }
+      }`;
+    const headers = { authorization: `Bearer ${await developmentToken('u-0031', TEST_JWT_SECRET)}` };
+    const result = await stack.graphql('web', document, { input: { productId: 'p-0004', rating: 4, title: 'Good', body: 'Works well.' } }, headers);
+    expect(result.body.errors).toBeUndefined();
+    const product = stack.demo.data.productsById.get('p-0004')!;
+    expect((result.body.data as Record<string, any>).submitReview.product).toMatchObject({ id: 'p-0004', name: product.name, brand: product.brand, sku: product.sku, price: { formatted: expect.any(String) } });
+  });
+
   it('answers NotSignedIn without a token', async () => {
     const { submitReview } = await send('WebSubmitReview', { input: { productId: 'p-0003', rating: 5, title: 'a', body: 'b' } });
     expect(submitReview).toEqual({ __typename: 'NotSignedIn', message: 'Sign in to write a review.' });

@@ -22,7 +22,7 @@ import { homeQueryResolvers, homeResolvers } from './mobile/home';
 import { mobileProductResolvers } from './mobile/product';
 import { accountResolvers, orderLineResolvers, orderResolvers } from './shared/account';
 import { categoryResolvers } from './shared/category';
-import { mutationResolvers } from './shared/mutation';
+import { mutationResolvers, submitReviewSuccessResolvers } from './shared/mutation';
 import { productResolvers } from './shared/product';
 import { queryResolvers } from './shared/query';
 import { reviewResolvers, userResolvers } from './shared/review';
@@ -51,6 +51,7 @@ const shared: Resolvers = {
   OrderLine: orderLineResolvers,
   PlaceOrderResult: { __resolveType: typename },
   SubmitReviewResult: { __resolveType: typename },
+  SubmitReviewSuccess: submitReviewSuccessResolvers,
 };
 
 const byFrontend: Record<Frontend, Resolvers> = {

@@ -10,9 +10,11 @@ import type { DownstreamOrder, DownstreamOrderLine, DownstreamProduct, Downstrea
 
 /**
  * A Product is either the catalog's payload or a bare reference by id, for
- * results that know only the id (a review just written). Fields that need
- * only the id (rating, reviews) never load the payload; the others load it
- * through the request's product loader (see resolvers/shared/product.ts).
+ * results that know only the id (a review just written). A reference reaches
+ * only the fields that need nothing but the id (id, and the @idOnly ones:
+ * rating, reviews, recommendations): a written review's product is loaded
+ * when more is selected (resolvers/shared/mutation.ts), since the payload's
+ * own fields have no resolvers (resolvers/shared/product.ts).
  */
 export type ProductParent = DownstreamProduct | ProductRef;
 

@@ -87,6 +87,29 @@ export function prefetch(id: string, info: GraphQLResolveInfo, ctx: RequestConte
   return scope;
 }
 
+/**
+ * Whether the document selects, on the object `info` resolves to, nothing
+ * but its id, `__typename` and @idOnly fields: what a bare `{ id }`
+ * reference can answer without its payload (see shared/mutation.ts).
+ */
+export function selectsIdOnly(info: GraphQLResolveInfo): boolean {
+  let answer = idOnlySelections.get(info.fieldNodes);
+  if (answer === undefined) {
+    const type = getNamedType(info.returnType);
+    answer = false;
+    if (isObjectType(type)) {
+      const idOnly = idOnlyFields(type);
+      const nodes: FieldNode[] = [];
+      for (const node of info.fieldNodes) collect(node.selectionSet, info.fragments, nodes, new Set());
+      answer = nodes.every((node) => node.name.value === 'id' || node.name.value === '__typename' || idOnly.has(node.name.value));
+    }
+    idOnlySelections.set(info.fieldNodes, answer);
+  }
+  return answer;
+}
+
+const idOnlySelections = new WeakMap<readonly FieldNode[], boolean>();
+
 /** The object a prefetch was for, as loaded: the prefetch is abandoned when it is missing or its load failed. */
 export function abandonUnlessFound<T>(loaded: PromiseOrValue<T | null>, scope: PrefetchScope | null): PromiseOrValue<T | null> {
   if (!scope) return loaded;

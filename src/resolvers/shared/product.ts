@@ -1,9 +1,14 @@
 /**
- * Product fields every frontend shares. The parent is the catalog payload or a
- * bare `{ id }` reference (see parents.ts): fields that need more than the id
- * go through `productOf`, which answers at once for a payload and loads a
- * reference through the request's product loader (batched with every other
- * product of the request).
+ * Product fields every frontend shares. The parent is the catalog payload,
+ * or a bare `{ id }` reference (see parents.ts) only where nothing but the
+ * id and @idOnly fields is read: a prefetch calls only those, and a
+ * submitted review's product is a reference only for such a selection
+ * (shared/mutation.ts). So the payload's own fields (sku, name, brand, and
+ * the web's description and images) have no resolvers: graphql-jit reads
+ * them inline (resolvers/index.ts says why that matters). The fields that
+ * shape or join the payload still go through `productOf`, which answers at
+ * once for a payload and loads a reference through the request's product
+ * loader (batched with every other product of the request).
  */
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../errors/catalogue';
@@ -39,14 +44,7 @@ function priceOf(product: DownstreamProduct, locale: string): MoneyParent {
   return price;
 }
 
-function field<K extends keyof DownstreamProduct>(key: K) {
-  return (parent: ProductParent, _args: unknown, ctx: RequestContext) => then(productOf(parent, ctx), (p) => p[key]);
-}
-
 export const productResolvers: ProductResolvers = {
-  sku: field('sku'),
-  name: field('name'),
-  brand: field('brand'),
   price: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => priceOf(p, ctx.locale)),
   image: (parent, { size }, ctx) =>
     then(productOf(parent, ctx), (p) => {

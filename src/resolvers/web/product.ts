@@ -5,12 +5,9 @@
 import { paginate, pageSize } from '../connection';
 import type { ProductResolvers, ReviewConnectionResolvers } from '../generated';
 import { then } from '../promiseOrValue';
-import { productOf } from '../shared/product';
 import type { DownstreamReview } from '../../contract/payloads';
 
 export const webProductResolvers: ProductResolvers = {
-  description: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => p.description),
-  images: (parent, _args, ctx) => then(productOf(parent, ctx), (p) => p.images),
   reviews: (parent, { first, after }, ctx) => {
     const size = pageSize(first, 10, ctx.maxPageSize);
     const connection = paginate<DownstreamReview>('reviews', size, after, (cursor, limit) =>
