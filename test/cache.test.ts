@@ -227,16 +227,23 @@ describe.each(redisKinds())('on %s', (_name, kind) => {
       expect((await run(a, 'WebProductPage', variables)).calls).toBe(0);
       expect((await run(b, 'WebProductPage', variables)).calls).toBe(0);
 
+      // B hears of each of A's evictions over Redis pub/sub (on a cluster, relayed between its nodes): wait until it has.
+      const heard = (key: string, since: number) => waitFor(() => b.gateway.cache.log.knownInvalidatedSince(key, since), `B to hear of the eviction of ${key}`);
+      const ordered = Date.now();
       const order = await run(a, 'WebPlaceOrder', { input: { lines: [{ productId: 'p-0002', quantity: 2 }] } }, await bearer('u-0100'));
       expect(order.body.data!.placeOrder.__typename).toBe('PlaceOrderSuccess');
+      await heard(`stock:${demo.data.productsById.get('p-0002')!.sku}`, ordered);
       const afterOrder = (await run(b, 'WebProductPage', variables)).body.data!.product;
       expect(afterOrder.availability.quantity).toBe(before.availability.quantity - 2);
       expect(afterOrder.availability.quantity).toBe(demo.data.stockBySku.get(demo.data.productsById.get('p-0002')!.sku)!.available);
 
       // A user of each kind's own: a second review by the same user replaces the first (the demo services are shared).
       const reviewer = kind.cluster ? 'u-0110' : 'u-0100';
+      const reviewed = Date.now();
       const review = await run(a, 'WebSubmitReview', { input: { productId: 'p-0002', rating: 1, title: 'Meh', body: 'Not for me.' } }, await bearer(reviewer));
       expect(review.body.data!.submitReview.__typename).toBe('SubmitReviewSuccess');
+      await heard('rating:p-0002', reviewed);
+      await heard('reviews:p-0002', reviewed);
       const afterReview = (await run(b, 'WebProductPage', variables)).body.data!.product;
       expect(afterReview.rating.count).toBe(before.rating.count + 1);
       expect(afterReview.reviews.totalCount).toBe(before.rating.count + 1);
@@ -250,7 +257,10 @@ describe.each(redisKinds())('on %s', (_name, kind) => {
       const user = await bearer('u-0101');
       const before = (await run(b, 'WebAccountOrders', { first: 10 }, user)).body.data!.me.orders.edges.length;
       expect((await run(b, 'WebAccountOrders', { first: 10 }, user)).calls).toBe(0); // account and order pages cached for this user
+      const ordered = Date.now();
       await run(a, 'WebPlaceOrder', { input: { lines: [{ productId: 'p-0003', quantity: 1 }] } }, user);
+      // B hears of A's eviction over Redis pub/sub (on a cluster, relayed between its nodes).
+      await waitFor(() => b.gateway.cache.log.knownInvalidatedSince('orders:u-0101', ordered), 'B to hear of the eviction');
       const after = (await run(b, 'WebAccountOrders', { first: 10 }, user)).body.data!.me.orders.edges;
       expect(after).toHaveLength(Math.min(10, before + 1));
       expect(after[0].node.id).toBe(demo.data.ordersByUser.get('u-0101')![0]!.id);
@@ -394,7 +404,12 @@ describe.each(redisKinds())('on %s', (_name, kind) => {
       expect(get.headers['cache-control']).toMatch(/^max-age=[1-5], public$/);
 
       // An order of this product evicts its stock: the cached page is no longer served, anywhere.
+      const stock = `stock:${demo.data.productsById.get('p-0004')!.sku}`;
+      const ordered = time.now();
       await run(a, 'WebPlaceOrder', { input: { lines: [{ productId: 'p-0004', quantity: 1 }] } }, await bearer('u-0005'));
+      // B hears of A's eviction over Redis pub/sub (on a cluster, relayed between its nodes): once it has, it serves no
+      // response built from the old stock.
+      await waitFor(() => b.gateway.cache.log.knownInvalidatedSince(stock, ordered), 'B to hear of the eviction');
       for (const gateway of [b, a]) {
         const after = await run(gateway, 'WebProductPage', variables);
         expect(after.cache.response).toBe('miss');
