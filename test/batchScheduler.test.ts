@@ -41,7 +41,7 @@ beforeEach(() => {
   trace = { downstreamCalls: 0 };
   const cache = new EntityCache({ l1MaxBytes: 8 * 1024 * 1024, l2: null, logger: createLogger('silent') });
   const scheduler = new BatchScheduler();
-  loaders = createLoaders(downstream, trace, new CacheSession(cache, trace, scheduler), scheduler, new KeyBudget(0));
+  loaders = createLoaders(downstream, new CacheSession(cache, trace, scheduler), scheduler, new KeyBudget(0));
 });
 
 const pid = (n: number) => `p-${String(n).padStart(4, '0')}`;

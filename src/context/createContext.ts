@@ -130,7 +130,7 @@ class RequestOperationContext implements OperationContext {
   }
 
   get loaders(): Loaders {
-    return (this.madeLoaders ??= createLoaders(this.options.downstream, this.record, this.session, this.scheduler, new KeyBudget(this.options.maxDownstreamKeys)));
+    return (this.madeLoaders ??= createLoaders(this.options.downstream, this.session, this.scheduler, new KeyBudget(this.options.maxDownstreamKeys)));
   }
 
   get commands(): Commands {

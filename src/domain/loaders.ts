@@ -138,14 +138,13 @@ const DIGESTS_KEPT = 1024;
 const digests = new Map<string, string>();
 
 /** The loaders of one request, over its cache session and batch scheduler; `budget` bounds the keys it sends downstream. */
-export function createLoaders(downstream: Downstream, trace: CallTrace, cache: CacheSession, scheduler: BatchScheduler, budget: KeyBudget): Loaders {
-  return new RequestLoaders({ downstream, trace, cache, scheduler, budget });
+export function createLoaders(downstream: Downstream, cache: CacheSession, scheduler: BatchScheduler, budget: KeyBudget): Loaders {
+  return new RequestLoaders({ downstream, cache, scheduler, budget });
 }
 
 /** What a request's loaders read with. */
 interface RequestReads {
   downstream: Downstream;
-  trace: CallTrace;
   cache: CacheSession;
   scheduler: BatchScheduler;
   budget: KeyBudget;
