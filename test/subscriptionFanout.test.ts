@@ -5,13 +5,16 @@
  * subscribers of every instance, and only its own user's; a thousand
  * subscribers each get an event once; the stock poller makes one inventory
  * call per interval whatever the fleet; a client that never reads costs a
- * bounded queue; and a lost feed ends subscriptions with a clear error.
+ * bounded queue; a lost feed ends subscriptions with a clear error; and an
+ * event published while the publishing connection reconnects is not lost.
  * The clocks are manual (test/helpers/subscriptions.ts): intervals pass when
  * a test advances them, never by waiting.
  */
+import Redis from 'ioredis';
 import { DEFAULT_CACHE, DEFAULT_SUBSCRIPTIONS, type GatewayConfig } from '../src/config';
 import { developmentToken } from '../src/context/developmentToken';
 import { startDemoServices, type DemoServices } from '../src/demo';
+import { RedisEventBus } from '../src/subscriptions/redisEventBus';
 import { deleteUnder, PrivateRedis, SHARED_REDIS_URL, testPrefix, waitFor } from './helpers/redis';
 import { redisKinds, useKind, type RedisKind } from './helpers/redisKinds';
 import { startGateway, TEST_HTTP, TEST_JWT_SECRET, type GatewayUnderTest } from './helpers/stack';
@@ -253,17 +256,50 @@ describe('a lost feed', () => {
 
       await redis.start();
       await subscribeUntilRunning(client, () => gateway.gateway.live.listening === 1, { query: STOCK, variables: { ids: ['p-0002'] } }, 'after-', 'a subscription after Redis is back');
-      // The subscriber connection is back (the subscription runs); the publishing one reconnects on its own schedule,
-      // and an event published before it has is lost, as in any pub/sub. So: orders until one's event arrives.
-      const arrived = () => client.messages.some((m) => String(m.id).startsWith('after-') && m.type === 'next' && m.payload.data);
-      await waitFor(async () => {
-        await placeOrder(gateway, await token('u-0105'), 'p-0002');
-        const deadline = Date.now() + 1000;
-        while (!arrived() && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
-        return arrived();
-      }, 'an event after the feed is back', 20_000);
+      // The subscriber connection is back (the subscription runs); the publishing one reconnects on its own
+      // schedule, and a publish waits for it: the first order's event arrives.
+      await placeOrder(gateway, await token('u-0105'), 'p-0002');
+      await client.next((m) => String(m.id).startsWith('after-') && m.type === 'next' && m.payload.data, 'the first event after the feed is back');
       client.close();
     } finally {
+      await redis.stop();
+    }
+  });
+});
+
+describe('an event published while the publishing connection reconnects', () => {
+  it('waits for the connection, so the event reaches the subscribers that are already listening again', async () => {
+    const redis = await PrivateRedis.start();
+    const bus = new RedisEventBus({ target: { url: redis.url, cluster: false }, commandTimeoutMs: 500 });
+    const admin = new Redis(redis.url, { maxRetriesPerRequest: 0 });
+    try {
+      const received: string[] = [];
+      await bus.subscribe('stock', (message) => received.push(message));
+      await waitFor(() => bus.publishing, 'the publishing connection');
+      // Drops the publishing connection only: the subscriber's is of type pubsub, and the admin's is skipped.
+      await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      await waitFor(() => !bus.publishing, 'the publishing connection dropped');
+      expect(bus.up).toBe(true);
+      await bus.publish('stock', 'after the drop');
+      await waitFor(() => received.includes('after the drop'), 'the event');
+      expect(bus.publishing).toBe(true);
+    } finally {
+      admin.disconnect();
+      await bus.close();
+      await redis.stop();
+    }
+  });
+
+  it('fails the publish after its bounded wait when Redis stays down', async () => {
+    const redis = await PrivateRedis.start();
+    const bus = new RedisEventBus({ target: { url: redis.url, cluster: false }, commandTimeoutMs: 500 });
+    try {
+      await waitFor(() => bus.publishing, 'the publishing connection');
+      await redis.stop();
+      await waitFor(() => !bus.publishing, 'the publishing connection dropped');
+      await expect(bus.publish('stock', 'lost')).rejects.toThrow('the Redis publishing connection did not become ready within 2000 ms');
+    } finally {
+      await bus.close();
       await redis.stop();
     }
   });

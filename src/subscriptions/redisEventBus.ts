@@ -8,8 +8,9 @@
  * was up once; a gateway just started waits up to 3 s for its first
  * connection; on a cluster, down while any master's subscriber connection
  * is) is refused at once (the client is told, and retries), rather than
- * promised events that cannot arrive; a publish while Redis is down fails
- * at once too (no offline queue), and the caller logs it. When a subscriber
+ * promised events that cannot arrive; a publish while Redis is down waits
+ * for the publishing connection at most PUBLISHER_WAIT_MS (no offline
+ * queue), then fails, and the caller logs it. When a subscriber
  * connection carrying channels drops after it was up, or channels move to
  * another node, messages published meanwhile are lost: `onFeedLost`
  * listeners hear of it, so subscriptions can end with an error instead of
@@ -19,11 +20,17 @@
  * This is the only file of src/subscriptions/ that knows Redis pub/sub.
  */
 import { createFeed, publish, type ChannelFeed } from '../redis/channelFeed';
-import { createClient, type RedisClient, type RedisTarget } from '../redis/connection';
+import { createClient, isReady, onReady, type RedisClient, type RedisTarget } from '../redis/connection';
 import type { ChannelListener, EventBus } from './eventBus';
 
 /** How long a subscription waits for the subscriber's first connection (a few connection attempts). */
 const FIRST_CONNECTION_WAIT_MS = 3000;
+/**
+ * How long a publish waits for the publishing connection when it is not
+ * ready: more than one reconnection attempt of its back-off (at most 1 s),
+ * so an event published just after Redis came back is not lost.
+ */
+const PUBLISHER_WAIT_MS = 2000;
 
 export interface RedisEventBusOptions {
   /** REDIS_URL and REDIS_CLUSTER. */
@@ -36,10 +43,15 @@ export class RedisEventBus implements EventBus {
   private readonly publisher: RedisClient;
   private readonly feed: ChannelFeed;
   private readonly channels = new Map<string, { listeners: Set<ChannelListener>; subscribed: Promise<unknown> }>();
+  /** Publishes waiting for the publishing connection to be ready again. */
+  private readonly publisherWaiters = new Set<() => void>();
 
   constructor(options: RedisEventBusOptions) {
     this.publisher = createClient(options.target, { commandTimeoutMs: options.commandTimeoutMs });
     this.publisher.on('error', () => undefined);
+    onReady(this.publisher, () => {
+      for (const wake of [...this.publisherWaiters]) wake();
+    });
     this.feed = createFeed(options.target, this.publisher);
     this.feed.onMessage((channel, message) => {
       const entry = this.channels.get(channel);
@@ -51,8 +63,40 @@ export class RedisEventBus implements EventBus {
     return this.feed.up;
   }
 
+  /** The publishing connection is ready now (publishes go out at once). */
+  get publishing(): boolean {
+    return isReady(this.publisher);
+  }
+
+  /**
+   * Why wait for the publishing connection: after an outage the subscriber
+   * connections and the publishing one reconnect each on its own schedule,
+   * so subscriptions may run again (and clients be told the feed is back)
+   * while a publish would still fail at once. Waiting a bounded while for the
+   * publisher keeps that event; a Redis still down fails it after the wait.
+   */
   async publish(channel: string, message: string): Promise<void> {
+    if (!isReady(this.publisher) && !(await this.publisherReady(PUBLISHER_WAIT_MS))) {
+      throw new Error(`the Redis publishing connection did not become ready within ${PUBLISHER_WAIT_MS} ms`);
+    }
     await publish(this.publisher, channel, message);
+  }
+
+  private publisherReady(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        if (!isReady(this.publisher)) return; // a cluster: another master is still connecting
+        clearTimeout(timer);
+        this.publisherWaiters.delete(wake);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.publisherWaiters.delete(wake);
+        resolve(false);
+      }, ms);
+      timer.unref();
+      this.publisherWaiters.add(wake);
+    });
   }
 
   async subscribe(channel: string, listener: ChannelListener): Promise<() => void> {
@@ -86,6 +130,7 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.channels.clear();
+    this.publisherWaiters.clear();
     this.publisher.disconnect();
     this.feed.close();
   }
