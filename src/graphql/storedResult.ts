@@ -10,9 +10,10 @@
  * when nobody did.
  *
  * `serializeResult` writes what Apollo Server writes (`JSON.stringify` of
- * `{ errors, data, extensions }`, in that order, absent ones left out),
- * `data` through the operation's compiled serializer when there is one and
- * the result has no errors (resultSerializer.ts says why that is the same).
+ * `{ errors, data, extensions }`, in that order, absent ones left out);
+ * `resultBody` writes a result that has only data through the operation's
+ * compiled serializer when there is one (resultSerializer.ts says why that
+ * is the same).
  *
  * `resultBody` is the same body as UTF-8 bytes, which the socket takes
  * without another copy: a text body was flattened and measured for the size
@@ -57,20 +58,31 @@ export function storedResult(json: string): FormattedExecutionResult {
 const STORED_BODY_BYTES_KEPT = 8 * 1024 * 1024;
 const storedBodies = new LRUCache<string, Buffer>({ maxSize: STORED_BODY_BYTES_KEPT, sizeCalculation: (bytes) => bytes.length });
 
-/** `serializeResult(result, serializer)` as UTF-8 bytes. */
+/** A body's bytes around its data when there is nothing else: `{"data":` and `}`. */
+const DATA_HEAD = Buffer.from('{"data":', 'utf8');
+const DATA_TAIL = Buffer.from('}', 'utf8');
+
+/**
+ * The response body of `result`, as Apollo Server writes it, in UTF-8 bytes;
+ * a result with data only through the operation's compiled serializer when
+ * there is one (it writes bytes as it walks: resultSerializer.ts).
+ */
 export function resultBody(result: FormattedExecutionResult, serializer: DataSerializer | null): Buffer {
   const stored = (result as WithStoredData)[STORED_DATA];
-  if (!stored || stored.parsed || result.errors !== undefined || result.extensions !== undefined) return Buffer.from(serializeResult(result, serializer), 'utf8');
+  if (stored === undefined && serializer && result.errors === undefined && result.extensions === undefined && result.data !== undefined) {
+    return serializer(result.data, DATA_HEAD, DATA_TAIL);
+  }
+  if (!stored || stored.parsed || result.errors !== undefined || result.extensions !== undefined) return Buffer.from(serializeResult(result), 'utf8');
   let bytes = storedBodies.get(stored.json);
   if (bytes === undefined) {
-    bytes = Buffer.from(serializeResult(result, serializer), 'utf8');
+    bytes = Buffer.from(serializeResult(result), 'utf8');
     if (bytes.length <= STORED_BODY_BYTES_KEPT / 16) storedBodies.set(stored.json, bytes);
   }
   return bytes;
 }
 
-/** The response body of `result`, as Apollo Server writes it. */
-export function serializeResult(result: FormattedExecutionResult, serializer: DataSerializer | null): string {
+/** The response body of `result`, as Apollo Server writes it (`JSON.stringify` of its parts, stored data as it was stored). */
+export function serializeResult(result: FormattedExecutionResult): string {
   let body = '{';
   let comma = false;
   if (result.errors !== undefined) {
@@ -78,17 +90,11 @@ export function serializeResult(result: FormattedExecutionResult, serializer: Da
     comma = true;
   }
   const stored = (result as WithStoredData)[STORED_DATA];
-  const data = stored && !stored.parsed ? stored.json : dataJson(result, serializer);
+  const data = stored && !stored.parsed ? stored.json : result.data === undefined ? undefined : JSON.stringify(result.data);
   if (data !== undefined) {
     body += `${comma ? ',' : ''}"data":${data}`;
     comma = true;
   }
   if (result.extensions !== undefined) body += `${comma ? ',' : ''}"extensions":${JSON.stringify(result.extensions)}`;
   return `${body}}`;
-}
-
-function dataJson(result: FormattedExecutionResult, serializer: DataSerializer | null): string | undefined {
-  const { data } = result;
-  if (data === undefined) return undefined;
-  return serializer && result.errors === undefined ? serializer(data) : JSON.stringify(data);
 }

@@ -9,10 +9,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { getNamedType, isLeafType, isListType, isNonNullType, isObjectType, Kind, parse, type FieldNode, type GraphQLOutputType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { compileDataSerializer, isRememberedLeaf } from '../../src/graphql/resultSerializer';
+import { compileDataSerializer, isRememberedLeaf, type DataSerializer } from '../../src/graphql/resultSerializer';
 import { buildSchema } from '../../src/resolvers';
 
-const STRINGS = ['plain', 'a"quote', 'back\\slash', 'ctl\u0001', 'tab\t', 'line\n', 'lone\ud800', 'low\udc00', 'pair\ud83d\ude00', 'del\u007f', 'ls\u2028', '€118.99', ''];
+const LONG = 'Ein Stuhl für Café und Küche, 日本製, ✓ '.repeat(12); // longer than a remembered leaf and than the native-write threshold
+const STRINGS = ['plain', 'a"quote', 'back\\slash', 'ctl\u0001', 'tab\t', 'line\n', 'lone\ud800', 'low\udc00', 'pair\ud83d\ude00', 'del\u007f', 'ls\u2028', '€118.99', '', 'é日本', `${LONG}`, `${LONG}"quoted"`, `${LONG}\ud83d\ude00`, `${LONG}\udc00`, 'x'.repeat(129)];
 const NUMBERS = [0, -0, 1, 118.99, 4.08, 1e21, 1e-7, -3.5, 2 ** 53, 0.1 + 0.2];
 
 /** A value for `type` selected by `nodes`, leaves drawn from `pick`. */
@@ -43,8 +44,28 @@ function valueOf(schema: GraphQLSchema, type: GraphQLOutputType, selection: Sele
 }
 
 const frontends = ['web', 'mobile'] as const;
+const HEAD = Buffer.from('{"data":');
+const TAIL = Buffer.from('}');
 
 describe('compiled result serializer', () => {
+  it('grows its scratch buffer for a result larger than it, and starts over small after it', () => {
+    const schema = buildSchema('web');
+    const document = parse(readFileSync(join(__dirname, '..', '..', 'operations', 'web', 'WebCategoryListing.graphql'), 'utf8'));
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+    const serializer = compileDataSerializer(schema, document, operation) as DataSerializer;
+    const listing = (edges: number) => ({
+      products: {
+        edges: Array.from({ length: edges }, (_, i) => ({ cursor: `c${i}`, node: { id: `p-${i}`, name: `${LONG}${i}`, brand: 'b', price: null, image: null, rating: null, availability: null } })),
+        pageInfo: { hasNextPage: false, endCursor: null },
+      },
+      categories: [],
+    });
+    for (const edges of [1, 5000, 3]) {
+      const data = listing(edges);
+      expect(serializer(data, HEAD, TAIL).toString('utf8')).toBe(`{"data":${JSON.stringify(data)}}`);
+    }
+  });
+
   for (const frontend of frontends) {
     const schema = buildSchema(frontend);
     const dir = join(__dirname, '..', '..', 'operations', frontend);
@@ -63,7 +84,8 @@ describe('compiled result serializer', () => {
               let i = 0;
               const pick = () => draws[i++ % draws.length] as number;
               const data = valueOf(schema, root as never, operation.selectionSet, pick);
-              expect(serializer(data)).toBe(JSON.stringify(data));
+              const bytes = serializer(data, HEAD, TAIL);
+              expect(bytes.equals(Buffer.from(`{"data":${JSON.stringify(data)}}`, 'utf8'))).toBe(true);
             }),
             { numRuns: 200 },
           );
@@ -78,7 +100,8 @@ describe('remembered leaves', () => {
   const compiled = (file: string) => {
     const document = parse(readFileSync(join(__dirname, '..', '..', 'operations', 'web', file), 'utf8'));
     const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
-    return compileDataSerializer(schema, document, operation) as (data: unknown) => string;
+    const serializer = compileDataSerializer(schema, document, operation) as DataSerializer;
+    return (data: unknown) => serializer(data, new Uint8Array(0), new Uint8Array(0)).toString('utf8');
   };
 
   it('remembers the short strings of public fields, and nothing under a PRIVATE scope', () => {
