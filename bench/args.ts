@@ -33,7 +33,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --out DIR           where <timestamp>.json and latest.md go (default bench/results)
   --only A,B          only these operations (WebProductPage, WebCategoryListing, WebAccountOrders,
                       MobileHome, MobileProduct, MobileSearch)
-  --pairs N           off/on pairs per operation in the protections and tracing scenarios (default 3)
+  --pairs N           off/on pairs per operation in the protections and tracing scenarios (default 5)
   --quick             smoke run: --duration 2 --soak 10 --pairs 2 (explicit flags still win); README untouched`;
 
 export class UsageError extends Error {}
@@ -105,7 +105,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     soakS: explicit.soakS ?? (quick ? 10 : 60),
     out: explicit.out ?? 'bench/results',
     only: explicit.only ?? null,
-    pairs: explicit.pairs ?? (quick ? 2 : 3),
+    pairs: explicit.pairs ?? (quick ? 2 : 5),
     quick,
   };
 }
