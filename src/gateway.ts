@@ -315,6 +315,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
     // Last: the spans of everything above are exported before the gateway is gone.
     await (ownTracing ? ownTracing.shutdown() : tracing?.forceFlush());
+    log.flush();
     logger.flush();
   }
 

@@ -27,6 +27,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../src/logging/logger';
 import { developmentToken } from '../src/context/developmentToken';
 import { contractOperations, operation } from './helpers/contract';
+import { waitFor } from './helpers/redis';
 import { startStack, TEST_JWT_SECRET, type Stack } from './helpers/stack';
 
 const logLines: Record<string, any>[] = [];
@@ -63,6 +64,8 @@ async function callsOf(name: string, options: { signedIn?: boolean; variables?: 
   const counts: Record<string, number> = {};
   for (const request of stack.demo.requests()) counts[request.route] = (counts[request.route] ?? 0) + 1;
   const total = stack.demo.requests().length;
+  // Request lines are written once per turn of the event loop (http/requestLog.ts): after the response.
+  await waitFor(() => logLines.some((l) => l.requestId === requestId), 'the request line');
   const line = logLines.find((l) => l.requestId === requestId);
   expect(line?.downstreamCalls).toBe(total);
   return { counts, total, data: result.body.data as Record<string, any> };

@@ -18,6 +18,7 @@ import { developmentToken } from '../src/context/developmentToken';
 import { startDemoServices, type DemoServices } from '../src/demo';
 import { contractOperations, operation, type ContractOperation } from './helpers/contract';
 import { capturedLogs, type CapturedLogs } from './helpers/logs';
+import { waitFor } from './helpers/redis';
 import { startGateway, TEST_JWT_SECRET, type GatewayUnderTest } from './helpers/stack';
 
 type Lane = 'fast' | 'apollo';
@@ -89,6 +90,8 @@ async function both(sides: Record<Lane, Side>, sent: Sent): Promise<{ answer: An
   for (const lane of LANES) {
     const before = sides[lane].logs.lines.length;
     answers[lane] = await send(sides[lane], sent);
+    // Request lines are written once per turn of the event loop (http/requestLog.ts): after the response.
+    await waitFor(() => sides[lane].logs.lines.slice(before).some((l) => l.msg === 'request'), 'the request line');
     const line = sides[lane].logs.lines.slice(before).find((l) => l.msg === 'request');
     lanes[lane] = line?.lane ?? 'apollo';
   }

@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { createLogger } from '../src/logging/logger';
 import { developmentToken } from '../src/context/developmentToken';
 import { operation } from './helpers/contract';
+import { waitFor } from './helpers/redis';
 import { startStack, TEST_JWT_SECRET, type Stack } from './helpers/stack';
 
 const lines: Record<string, any>[] = [];
@@ -112,6 +113,8 @@ describe('request ids and log lines', () => {
     const op = operation('MobileSearch');
     stack.gateway.clearLocalCaches();
     await post('mobile', JSON.stringify({ query: op.document, variables: op.variables }), { 'x-request-id': 'log-line-1' });
+    // Request lines are written once per turn of the event loop (http/requestLog.ts): after the response.
+    await waitFor(() => lines.some((l) => l.requestId === 'log-line-1'), 'the request line');
     const mine = lines.filter((l) => l.requestId === 'log-line-1');
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ msg: 'request', frontend: 'mobile', operation: 'MobileSearch', status: 200, downstreamCalls: 3 });

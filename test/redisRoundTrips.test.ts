@@ -82,11 +82,13 @@ describe.each(redisKinds())('on %s', (name, kind) => {
       const runs: Trips[] = [];
       for (const [g, log] of [[a, logs[0]], [a, logs[0]], [b, logs[1]]] as const) {
         const before = await roundTripsCounted(g);
+        const linesBefore = log!.lines.filter((l) => l.msg === 'request').length;
         demo.resetRequests();
         const result = await g.graphql(op.frontend, op.document, op.variables, headers);
         await g.gateway.settled();
         expect(result.body.errors).toBeUndefined();
         const reported = result.body.extensions?.cache as { redisReads: number; redisWrites: number };
+        await waitFor(() => log!.lines.filter((l) => l.msg === 'request').length > linesBefore, 'the request line');
         const line = log!.lines.filter((l) => l.msg === 'request').at(-1)?.cache as { redisReads: number; redisWrites: number };
         const counted = await roundTripsCounted(g);
         const trips = { calls: demo.requests().length, reads: reported.redisReads, writes: reported.redisWrites };

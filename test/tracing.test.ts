@@ -267,6 +267,7 @@ describe('tracing off', () => {
     const { requestId, calls } = await productPage(off, { traceparent: CLIENT_TRACEPARENT });
     expect(calls).toHaveLength(8);
     for (const call of calls) expect(call.traceparent).toBeUndefined();
+    await waitFor(() => logs.lines.some((l) => l.requestId === requestId), 'the request line');
     const line = logs.lines.find((l) => l.requestId === requestId);
     expect(line).toBeDefined();
     expect(line).not.toHaveProperty('traceId');

@@ -3,7 +3,8 @@
  * the logger's destination; it must be the very line pino wrote before:
  * the same fields, values and order, the same escaping, and nothing when the
  * logger's level drops `info`. The reference is pino itself (the gateway's
- * createLogger), given the same fields as the code this line replaced.
+ * createLogger), given the same fields as the code this line replaced. The
+ * lines of one turn of the event loop reach the destination as one write.
  */
 import { CacheSession } from '../../src/cache/cacheSession';
 import { EntityCache } from '../../src/cache/entityCache';
@@ -55,7 +56,9 @@ describe('the request log line', () => {
 
   it.each(cases)('is the line pino wrote: %s', (_name, finished) => {
     const logs = capturedLogs();
-    requestLog({ logger: logs.logger, metrics: new Metrics({ defaultMetrics: false }) })(finished);
+    const log = requestLog({ logger: logs.logger, metrics: new Metrics({ defaultMetrics: false }) });
+    log(finished);
+    log.flush();
     expect(logs.raw).toHaveLength(1);
     expect(logs.raw[0]?.endsWith('}\n')).toBe(true);
     const ours = logs.lines[0] as Record<string, unknown>;
@@ -65,10 +68,29 @@ describe('the request log line', () => {
     expect(Math.abs((ours.time as number) - Date.now())).toBeLessThan(60_000);
   });
 
+  it('writes the lines of one turn of the event loop in one write, after the turn, in order', async () => {
+    const logs = capturedLogs();
+    const log = requestLog({ logger: logs.logger, metrics: new Metrics({ defaultMetrics: false }) });
+    for (const id of ['r1', 'r2', 'r3']) log({ requestId: id, frontend: 'web', status: 200, ms: 1, record: record({ operationName: 'WebProductPage' }), session: null });
+    expect(logs.raw).toEqual([]);
+    await new Promise<void>((resolve) => setImmediate(resolve)); // the turn after the one the lines were recorded in
+    expect(logs.raw).toHaveLength(1);
+    expect(logs.lines.map((l) => l.requestId)).toEqual(['r1', 'r2', 'r3']);
+
+    log({ requestId: 'r4', frontend: 'web', status: 200, ms: 1, record: record({}), session: null });
+    log.flush();
+    expect(logs.raw).toHaveLength(2);
+    expect(logs.lines.map((l) => l.requestId)).toEqual(['r1', 'r2', 'r3', 'r4']);
+    log.flush(); // nothing left: no empty write
+    expect(logs.raw).toHaveLength(2);
+  });
+
   it('writes nothing when the level drops info, and still counts the request', async () => {
     const logs = capturedLogs('warn');
     const metrics = new Metrics({ defaultMetrics: false });
-    requestLog({ logger: logs.logger, metrics })({ requestId: 'a', frontend: 'web', status: 200, ms: 1, record: record({ operationName: 'WebProductPage', trustedDocument: 'x' }), session: null });
+    const log = requestLog({ logger: logs.logger, metrics });
+    log({ requestId: 'a', frontend: 'web', status: 200, ms: 1, record: record({ operationName: 'WebProductPage', trustedDocument: 'x' }), session: null });
+    log.flush();
     expect(logs.raw).toEqual([]);
     expect(await metrics.registry.getSingleMetricAsString('gateway_requests_total')).toContain('operation="WebProductPage",status="200"} 1');
   });
