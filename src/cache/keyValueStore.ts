@@ -22,6 +22,11 @@ export class TieredKeyValueStore implements KeyValueCache<string> {
     this.local = new LRUCache<string, string>({ maxSize: maxBytes, sizeCalculation: (value, key) => value.length + key.length });
   }
 
+  /** What this process holds for `key` (no Redis read). */
+  peek(key: string): string | undefined {
+    return this.local.get(key);
+  }
+
   async get(key: string): Promise<string | undefined> {
     const local = this.local.get(key);
     if (local !== undefined) return local;

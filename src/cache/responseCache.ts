@@ -79,10 +79,17 @@ export class ResponseCache {
     return digest;
   }
 
-  /** The stored response, unless it is absent, unreadable, expired, or built from an entity evicted since. */
-  async lookup(key: string): Promise<CachedResponse | null> {
-    const text = await this.store.get(key);
-    if (text === undefined) return null;
+  /**
+   * The stored response, unless it is absent, unreadable, expired, or built from an entity evicted
+   * since. Answered at once (no promise) when this process holds the text; from Redis otherwise.
+   */
+  lookup(key: string): CachedResponse | null | Promise<CachedResponse | null> {
+    const local = this.store.peek(key);
+    if (local !== undefined) return this.answer(key, local);
+    return this.store.get(key).then((text) => (text === undefined ? null : this.answer(key, text)));
+  }
+
+  private answer(key: string, text: string): CachedResponse | null {
     let stored: Decoded | null | undefined = this.decoded.get(key);
     if (stored === undefined || stored.text !== text) {
       stored = parse(text);

@@ -67,11 +67,12 @@ export class RateLimiter {
 
   /**
    * Checks the client's budgets and, if every one admits the charge, charges
-   * them all, at once. Null when no budget applies. Never rejects.
+   * them all, at once. Null when no budget applies. Never rejects. The
+   * decision itself, not a promise of it, when nothing is waited for (no
+   * budget, or budgets held in this process only: no Redis configured).
    */
-  consume(client: string, charge: Charge): Promise<Decision | null> {
-    // Budgets held in this process only (no Redis configured): decided at once, nothing to wait for.
-    if (!this.redis) return Promise.resolve(this.memory.consume(client, charge));
+  consume(client: string, charge: Charge): Decision | null | Promise<Decision | null> {
+    if (!this.redis) return this.memory.consume(client, charge);
     const work = this.decide(client, charge);
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));

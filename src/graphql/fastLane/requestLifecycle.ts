@@ -27,9 +27,9 @@
  * A hook may also return its value itself rather than a promise of it:
  * Apollo awaits whatever a hook returns, so such a plugin behaves the same
  * behind Apollo, and here a phase whose hooks all returned values goes on
- * at once, without a `Promise.all` or a turn of the microtask queue. The
- * tracing plugin's hooks do (tracingPlugin.ts): they run on every traced
- * request and do nothing asynchronous.
+ * at once, without a `Promise.all` or a turn of the microtask queue. Every
+ * gateway plugin's hooks do when they have nothing to wait for
+ * (plugins/listener.ts).
  */
 import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestExecutionListener, GraphQLRequestListener, GraphQLResponse, HeaderMap } from '@apollo/server';
 import type { ExecutionResult, GraphQLError } from 'graphql';
@@ -87,9 +87,10 @@ export async function runLifecycle(
   let answered: GraphQLResponse | null = null;
   for (const l of listeners) {
     if (!l.responseForOperation) continue;
-    const value = await l.responseForOperation(at);
+    let value: unknown = l.responseForOperation(at);
+    if (isThenable(value)) value = await value;
     if (value != null) {
-      answered = value;
+      answered = value as GraphQLResponse;
       break;
     }
   }

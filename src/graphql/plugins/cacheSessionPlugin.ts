@@ -8,6 +8,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { OperationContext } from '../../context/requestContext';
+import { listening } from './listener';
 import { documentCachePolicy } from '../documentCachePolicy';
 
 export interface CacheSessionPluginOptions {
@@ -17,9 +18,9 @@ export interface CacheSessionPluginOptions {
 
 export function cacheSessionPlugin(options: CacheSessionPluginOptions): ApolloServerPlugin<OperationContext> {
   return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response, operation, document, schema }) {
+    requestDidStart: () =>
+      listening<OperationContext>({
+        willSendResponse({ contextValue, response, operation, document, schema }) {
           const { session, record } = contextValue;
           session.flush();
           if (response.body.kind !== 'single') return;
@@ -36,7 +37,6 @@ export function cacheSessionPlugin(options: CacheSessionPluginOptions): ApolloSe
             result.extensions = { ...result.extensions, cache: { ...session.stats, response: record.responseCache ?? 'bypass' } };
           }
         },
-      };
-    },
+      }),
   };
 }

@@ -15,6 +15,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { OperationContext } from '../../context/requestContext';
+import { listening } from './listener';
 import { diagnosticsReport } from '../../diagnostics/report';
 
 export interface DiagnosticsPluginOptions {
@@ -25,9 +26,9 @@ export interface DiagnosticsPluginOptions {
 export function diagnosticsPlugin(options: DiagnosticsPluginOptions): ApolloServerPlugin<OperationContext> {
   const { maxCost } = options;
   return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
+    requestDidStart: () =>
+      listening<OperationContext>({
+        willSendResponse({ contextValue, response }) {
           const { record, session } = contextValue;
           if (!record.calls || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
@@ -41,7 +42,6 @@ export function diagnosticsPlugin(options: DiagnosticsPluginOptions): ApolloServ
           });
           result.extensions = { ...result.extensions, diagnostics };
         },
-      };
-    },
+      }),
   };
 }

@@ -8,9 +8,10 @@
  * builds its error response from the same error objects after
  * `validationDidStart`'s end hook, which is where armor rewrites them.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import type { GraphQLError } from 'graphql';
+import { listening } from './listener';
 
 export interface FieldSuggestionsPluginOptions {
   /** What replaces a suggestion. Default graphql-armor's `[Suggestion hidden]`. */
@@ -22,15 +23,12 @@ type ValidateEnd = (payload: { valid: boolean; result: readonly GraphQLError[]; 
 export function fieldSuggestionsPlugin(options: FieldSuggestionsPluginOptions = {}): ApolloServerPlugin {
   const hide = fieldSuggestionsHider(options);
   return {
-    async requestDidStart() {
-      return {
-        async validationDidStart() {
-          return async (errors) => {
-            if (errors?.length) hide(errors as readonly GraphQLError[]);
-          };
+    requestDidStart: () =>
+      listening<BaseContext>({
+        validationDidStart: () => async (errors) => {
+          if (errors?.length) hide(errors as readonly GraphQLError[]);
         },
-      };
-    },
+      }),
   };
 }
 

@@ -4,10 +4,13 @@
  * Apollo calls each hook of every plugin in this array's order, and a plugin
  * that reads what another one writes must come after it:
  *
- * 1. Apollo's landing page and cache-control plugins, turned off: the gateway
- *    serves its own playground (http/playground), and computes a document's
- *    cache policy once per document (documentCachePolicy.ts) instead of with
- *    a hook on every resolved field.
+ * 1. Apollo's landing page, cache-control and inline-trace plugins, turned
+ *    off: the gateway serves its own playground (http/playground), computes
+ *    a document's cache policy once per document (documentCachePolicy.ts)
+ *    instead of with a hook on every resolved field, and is no federation
+ *    subgraph (the inline-trace plugin Apollo adds by default is inert on any
+ *    other schema, but its async `requestDidStart` still cost every request
+ *    a promise and a `Promise.all`; this array is the fast lane's too).
  * 2. `tracingPlugin` (only when tracing is on) comes first of the gateway's
  *    own: Apollo runs the end hooks of a phase in reverse order, so its
  *    parse/validate/execute spans enclose every other plugin's work in that
@@ -51,7 +54,7 @@
  * says why).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { ResponseCache } from '../../cache/responseCache';
 import type { Frontend, OperationLimits } from '../../config';
 import type { OperationContext } from '../../context/requestContext';
@@ -86,6 +89,7 @@ export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlug
   return [
     ApolloServerPluginLandingPageDisabled(),
     ApolloServerPluginCacheControlDisabled(),
+    ApolloServerPluginInlineTraceDisabled(),
     ...(options.tracing ? [tracingPlugin({ tracing: options.tracing })] : []),
     ...(options.hideFieldSuggestions ? [fieldSuggestionsPlugin()] : []),
     operationRecordPlugin(),

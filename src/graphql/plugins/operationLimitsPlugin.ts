@@ -22,6 +22,7 @@ import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError, Kind, type DocumentNode } from 'graphql';
 import type { OperationLimits } from '../../config';
 import type { OperationContext } from '../../context/requestContext';
+import { listening, refuse } from './listener';
 import { ErrorCode, quote } from '../../errors/catalogue';
 import { checkOperationLimits, rejectionOf } from '../operationLimits';
 
@@ -33,23 +34,27 @@ export interface OperationLimitsPluginOptions {
 export function operationLimitsPlugin(options: OperationLimitsPluginOptions): ApolloServerPlugin<OperationContext> {
   const { limits } = options;
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ contextValue, document, operation, request, schema }) {
-          if (!operation) throw unresolvedOperation(document, request.operationName);
-          if (operation.operation === 'subscription') throw subscriptionOverHttp();
-          const { record } = contextValue;
-          const checked = checkOperationLimits(limits, schema, document, operation, request.variables, record.trustedDocument !== undefined);
-          if (!checked.ok) {
-            record.rejection = rejectionOf(checked.rule);
-            throw checked.error;
+    requestDidStart: () =>
+      listening<OperationContext>({
+        didResolveOperation({ contextValue, document, operation, request, schema }) {
+          try {
+            if (!operation) return refuse(unresolvedOperation(document, request.operationName));
+            if (operation.operation === 'subscription') return refuse(subscriptionOverHttp());
+            const { record } = contextValue;
+            const checked = checkOperationLimits(limits, schema, document, operation, request.variables, record.trustedDocument !== undefined);
+            if (!checked.ok) {
+              record.rejection = rejectionOf(checked.rule);
+              return refuse(checked.error);
+            }
+            // Set only for an operation that will run, and before the next plugin's hook: Apollo
+            // starts every plugin's didResolveOperation at once, and the budgets read it.
+            record.cost = checked.cost;
+            return undefined;
+          } catch (error) {
+            return refuse(error);
           }
-          // Set only for an operation that will run, and before this hook's first await: Apollo
-          // starts every plugin's didResolveOperation at once, and the budgets read it.
-          record.cost = checked.cost;
         },
-      };
-    },
+      }),
   };
 }
 

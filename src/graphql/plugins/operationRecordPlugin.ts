@@ -5,15 +5,15 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { OperationContext } from '../../context/requestContext';
+import { listening } from './listener';
 
 export function operationRecordPlugin(): ApolloServerPlugin<OperationContext> {
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ contextValue, operationName }) {
+    requestDidStart: () =>
+      listening<OperationContext>({
+        didResolveOperation({ contextValue, operationName }) {
           contextValue.record.operationName = operationName ?? null;
         },
-      };
-    },
+      }),
   };
 }

@@ -26,6 +26,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { OperationContext } from '../../context/requestContext';
 import type { RateLimiter } from '../../rateLimit/limiter';
+import { then } from '../../resolvers/promiseOrValue';
+import { listening, refuse } from './listener';
 import { persistedQueryTooLarge, rateLimited, rateLimitHeaders } from '../rateLimitResponses';
 
 export interface RateLimitPluginOptions {
@@ -37,28 +39,32 @@ export interface RateLimitPluginOptions {
 export function rateLimitPlugin(options: RateLimitPluginOptions): ApolloServerPlugin<OperationContext> {
   const { limiter, apqMaxBytes } = options;
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation(rc) {
-          const { record, client } = rc.contextValue;
-          const cost = record.cost ?? 0;
-          record.rateLimitCharged = true;
-          const registers = rc.metrics.persistedQueryRegister === true;
-          const bytes = registers ? Buffer.byteLength(rc.source) : 0;
-          if (apqMaxBytes > 0 && bytes > apqMaxBytes) {
-            await limiter.consume(client, { requests: 1, cost: 0 });
-            throw persistedQueryTooLarge(bytes, apqMaxBytes);
+    requestDidStart: () =>
+      listening<OperationContext>({
+        didResolveOperation(rc) {
+          try {
+            const { record, client } = rc.contextValue;
+            const cost = record.cost ?? 0;
+            record.rateLimitCharged = true;
+            const registers = rc.metrics.persistedQueryRegister === true;
+            const bytes = registers ? Buffer.byteLength(rc.source) : 0;
+            if (apqMaxBytes > 0 && bytes > apqMaxBytes) {
+              return then(limiter.consume(client, { requests: 1, cost: 0 }), () => refuse(persistedQueryTooLarge(bytes, apqMaxBytes)));
+            }
+            return then(limiter.consume(client, { requests: 1, cost, registrations: registers ? 1 : 0 }), (decision) => {
+              if (!decision) return undefined;
+              if (!decision.allowed) {
+                record.rejection = `rate_${decision.verdicts.find((v) => !v.fits)?.budget.name ?? 'requests'}`;
+                return refuse(rateLimited(decision));
+              }
+              if (rc.request.http?.method === 'GET') return undefined;
+              for (const [name, value] of rateLimitHeaders(decision)) rc.response.http.headers.set(name, value);
+              return undefined;
+            });
+          } catch (error) {
+            return refuse(error);
           }
-          const decision = await limiter.consume(client, { requests: 1, cost, registrations: registers ? 1 : 0 });
-          if (!decision) return;
-          if (!decision.allowed) {
-            record.rejection = `rate_${decision.verdicts.find((v) => !v.fits)?.budget.name ?? 'requests'}`;
-            throw rateLimited(decision);
-          }
-          if (rc.request.http?.method === 'GET') return;
-          for (const [name, value] of rateLimitHeaders(decision)) rc.response.http.headers.set(name, value);
         },
-      };
-    },
+      }),
   };
 }

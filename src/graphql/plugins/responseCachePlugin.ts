@@ -8,12 +8,14 @@
  * within stale-while-revalidate or stale-if-error: older than their hints
  * promise), anything with a PRIVATE hint.
  */
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import type { ResponseCache } from '../../cache/responseCache';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import type { CachedResponse, ResponseCache } from '../../cache/responseCache';
 import type { Frontend } from '../../config';
 import type { OperationContext } from '../../context/requestContext';
 import { documentCachePolicy } from '../documentCachePolicy';
+import { then } from '../../resolvers/promiseOrValue';
 import { storedResult } from '../storedResult';
+import { listening } from './listener';
 
 export interface ResponseCachePluginOptions {
   /** The frontend whose endpoint this is: part of every key. */
@@ -25,38 +27,40 @@ export interface ResponseCachePluginOptions {
 export function responseCachePlugin(options: ResponseCachePluginOptions): ApolloServerPlugin<OperationContext> {
   const { frontend, responses } = options;
   return {
-    async requestDidStart() {
+    requestDidStart: () => {
       let key: string | null = null;
       let served = false;
-      return {
-        async responseForOperation(rc) {
+      const answer = (record: OperationContext['record'], cached: CachedResponse | null): GraphQLResponse | null => {
+        if (!cached) {
+          record.responseCache = 'miss';
+          return null;
+        }
+        served = true;
+        record.responseCache = 'hit';
+        return {
+          http: {
+            status: undefined,
+            headers: new HeaderMap([
+              ['age', String(cached.ageSeconds)],
+              ['cache-control', cached.remainingSeconds > 0 ? `max-age=${cached.remainingSeconds}, public` : 'no-store'],
+            ]),
+          },
+          // The stored bytes, written as they are unless a later plugin reads the data (storedResult.ts).
+          body: { kind: 'single', singleResult: storedResult(cached.dataJson) },
+        };
+      };
+      return listening<OperationContext>({
+        responseForOperation(rc) {
           const { record, viewer, locale } = rc.contextValue;
           if (viewer || rc.operation.operation !== 'query') {
             record.responseCache = 'bypass';
             return null;
           }
           key = responses.key({ frontend, queryHash: rc.queryHash ?? '', operationName: rc.operationName, variables: rc.request.variables, locale });
-          const cached = await responses.lookup(key);
-          if (!cached) {
-            record.responseCache = 'miss';
-            return null;
-          }
-          served = true;
-          record.responseCache = 'hit';
-          return {
-            http: {
-              status: undefined,
-              headers: new HeaderMap([
-                ['age', String(cached.ageSeconds)],
-                ['cache-control', cached.remainingSeconds > 0 ? `max-age=${cached.remainingSeconds}, public` : 'no-store'],
-              ]),
-            },
-            // The stored bytes, written as they are unless a later plugin reads the data (storedResult.ts).
-            body: { kind: 'single', singleResult: storedResult(cached.dataJson) },
-          };
+          return then(responses.lookup(key), (cached) => answer(record, cached));
         },
 
-        async willSendResponse(rc) {
+        willSendResponse(rc) {
           if (served || key === null) return;
           const { body } = rc.response;
           if (body.kind !== 'single' || body.singleResult.errors?.length || !body.singleResult.data) return;
@@ -65,7 +69,7 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
           if (!policy || policy.scope === 'PRIVATE' || session.staleIfError.length > 0 || session.stats.stale > 0) return;
           responses.save(key, JSON.stringify(body.singleResult.data), session.dependencies, session.startedAt, policy.maxAge);
         },
-      };
+      });
     },
   };
 }
