@@ -69,7 +69,7 @@ export function requestLog(options: RequestLogOptions): RequestLog {
     pending = '';
     destination.write(lines);
   };
-  const record = ({ requestId, frontend, status, ms, record, session }: FinishedRequest) => {
+  const log = ({ requestId, frontend, status, ms, record, session }: FinishedRequest) => {
     const response = record.responseCache ?? 'bypass';
     // A bounded label: a trusted operation's name, never a name a client made up.
     const operation = record.trustedDocument !== undefined && record.operationName ? record.operationName : 'other';
@@ -84,7 +84,7 @@ export function requestLog(options: RequestLogOptions): RequestLog {
     if (pending === '') setImmediate(flush);
     pending += requestLine(requestId, frontend, status, ms, record, session, response);
   };
-  return Object.assign(record, { flush });
+  return Object.assign(log, { flush });
 }
 
 /**

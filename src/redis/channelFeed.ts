@@ -26,6 +26,7 @@
  */
 import Redis, { Cluster } from 'ioredis';
 import { createClient, nodeOf, nodeOptions, slotOwners, type RedisClient, type RedisTarget } from './connection';
+import { Waiters } from './waiters';
 
 export type MessageListener = (channel: string, message: string) => void;
 
@@ -65,7 +66,7 @@ abstract class Feed implements ChannelFeed {
   protected readonly messageListeners: MessageListener[] = [];
   private readonly lostListeners: (() => void)[] = [];
   private readonly restoredListeners: (() => void)[] = [];
-  private readonly upWaiters = new Set<() => void>();
+  private readonly upWaiters = new Waiters();
   /** A loss was reported and not yet followed by a restoration. */
   private lost = false;
 
@@ -91,20 +92,7 @@ abstract class Feed implements ChannelFeed {
   }
 
   whenUp(ms: number): Promise<boolean> {
-    if (this.up) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.upWaiters.delete(done);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        this.upWaiters.delete(done);
-        resolve(false);
-      }, ms);
-      timer.unref();
-      this.upWaiters.add(done);
-    });
+    return this.up ? Promise.resolve(true) : this.upWaiters.wait(ms);
   }
 
   protected deliver(channel: string, message: string): void {
@@ -122,7 +110,7 @@ abstract class Feed implements ChannelFeed {
   protected checkUp(settled: boolean): void {
     if (!this.up) return;
     this.everUp = true;
-    for (const waiter of [...this.upWaiters]) waiter();
+    this.upWaiters.wake();
     if (this.lost && settled) {
       this.lost = false;
       for (const listener of this.restoredListeners) listener();

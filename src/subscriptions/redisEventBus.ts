@@ -21,6 +21,7 @@
  */
 import { createFeed, publish, type ChannelFeed } from '../redis/channelFeed';
 import { createClient, isReady, onReady, type RedisClient, type RedisTarget } from '../redis/connection';
+import { Waiters } from '../redis/waiters';
 import type { ChannelListener, EventBus } from './eventBus';
 
 /** How long a subscription waits for the subscriber's first connection (a few connection attempts). */
@@ -44,14 +45,12 @@ export class RedisEventBus implements EventBus {
   private readonly feed: ChannelFeed;
   private readonly channels = new Map<string, { listeners: Set<ChannelListener>; subscribed: Promise<unknown> }>();
   /** Publishes waiting for the publishing connection to be ready again. */
-  private readonly publisherWaiters = new Set<() => void>();
+  private readonly publisherWaiters = new Waiters();
 
   constructor(options: RedisEventBusOptions) {
     this.publisher = createClient(options.target, { commandTimeoutMs: options.commandTimeoutMs });
     this.publisher.on('error', () => undefined);
-    onReady(this.publisher, () => {
-      for (const wake of [...this.publisherWaiters]) wake();
-    });
+    onReady(this.publisher, () => this.publisherWaiters.wake());
     this.feed = createFeed(options.target, this.publisher);
     this.feed.onMessage((channel, message) => {
       const entry = this.channels.get(channel);
@@ -76,27 +75,11 @@ export class RedisEventBus implements EventBus {
    * publisher keeps that event; a Redis still down fails it after the wait.
    */
   async publish(channel: string, message: string): Promise<void> {
-    if (!isReady(this.publisher) && !(await this.publisherReady(PUBLISHER_WAIT_MS))) {
+    // On a cluster, ready means every master: a wake-up while one is still connecting waits on.
+    if (!isReady(this.publisher) && !(await this.publisherWaiters.wait(PUBLISHER_WAIT_MS, () => isReady(this.publisher)))) {
       throw new Error(`the Redis publishing connection did not become ready within ${PUBLISHER_WAIT_MS} ms`);
     }
     await publish(this.publisher, channel, message);
-  }
-
-  private publisherReady(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        if (!isReady(this.publisher)) return; // a cluster: another master is still connecting
-        clearTimeout(timer);
-        this.publisherWaiters.delete(wake);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        this.publisherWaiters.delete(wake);
-        resolve(false);
-      }, ms);
-      timer.unref();
-      this.publisherWaiters.add(wake);
-    });
   }
 
   async subscribe(channel: string, listener: ChannelListener): Promise<() => void> {
