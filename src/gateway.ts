@@ -142,10 +142,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     enabled: config.cache.entities,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  // Local copies of persisted queries and whole responses; Redis holds the fleet's (bytes of JSON text).
+  // Local copies of persisted queries and whole responses; Redis holds the fleet’s.
   const persistedQueries = new TieredKeyValueStore('apq:', redis, 4 * 1024 * 1024);
   const responses = config.cache.responseCache
-    ? new ResponseCache(new TieredKeyValueStore('response:', redis, 8 * 1024 * 1024), cache.log, cache.now)
+    ? new ResponseCache({ redis, log: cache.log, now: cache.now })
     : null;
   const log = requestLog({ logger, metrics });
   // The clients' budgets: the fleet's in Redis, with the cache's URL, prefix, command timeout and breaker.

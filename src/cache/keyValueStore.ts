@@ -1,6 +1,6 @@
 /**
  * A two-tier string store for what Apollo keeps by key: automatic persisted
- * queries (hash → query text) and whole cached responses.
+ * queries (hash → query text).
  *
  * It implements Apollo's `KeyValueCache`, so Apollo's own APQ support uses it
  * as is. Reads try this process first, then Redis (a query registered through
@@ -20,11 +20,6 @@ export class TieredKeyValueStore implements KeyValueCache<string> {
     maxBytes: number,
   ) {
     this.local = new LRUCache<string, string>({ maxSize: maxBytes, sizeCalculation: (value, key) => value.length + key.length });
-  }
-
-  /** What this process holds for `key` (no Redis read). */
-  peek(key: string): string | undefined {
-    return this.local.get(key);
   }
 
   async get(key: string): Promise<string | undefined> {

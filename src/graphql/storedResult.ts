@@ -1,12 +1,12 @@
 /**
- * A result whose data is already JSON text (a response-cache hit), and the
+ * A result whose body is already written (a response-cache hit), and the
  * serialization of every result into a response body.
  *
  * Why: a stored response is kept as the bytes it was written with; parsing
  * them back into objects only to serialize them again is most of what a
  * cache hit used to cost. `storedResult` gives Apollo's plugins and executor
  * path an ordinary result (its `data` parsed on first read, for whoever
- * needs the objects), and `serializeResult` writes the stored text as it is
+ * needs the objects), and `resultBody` writes the stored bytes as they are
  * when nobody did.
  *
  * `serializeResult` writes what Apollo Server writes (`JSON.stringify` of
@@ -18,29 +18,31 @@
  * `resultBody` is the same body as UTF-8 bytes, which the socket takes
  * without another copy: a text body was flattened and measured for the size
  * bound, then copied again into the header's string and encoded while
- * written. The body of a stored result written as it was stored
- * (`{"data":…}`) is encoded once per stored text and kept (bounded), so a
+ * written. A stored result read by nobody is its stored body, so a
  * response-cache hit allocates nothing for its body.
  */
 import type { FormattedExecutionResult } from 'graphql';
-import { LRUCache } from 'lru-cache';
 import type { DataSerializer } from './resultSerializer';
 
-const STORED_DATA = Symbol('stored data');
+const STORED_BODY = Symbol('stored body');
 
-interface WithStoredData {
-  [STORED_DATA]?: { json: string; parsed: boolean };
+interface WithStoredBody {
+  [STORED_BODY]?: { body: Buffer; parsed: boolean };
 }
 
-/** A result whose `data` is `json`, parsed only if read. */
-export function storedResult(json: string): FormattedExecutionResult {
-  const stored = { json, parsed: false };
+/** A body's bytes around its data when there is nothing else: `{"data":` and `}`. */
+const DATA_HEAD = Buffer.from('{"data":', 'utf8');
+const DATA_TAIL = Buffer.from('}', 'utf8');
+
+/** A result whose body is `body`, `{"data":…}` in UTF-8 (as a response-cache hit holds it); its `data` parsed only if read. */
+export function storedResult(body: Buffer): FormattedExecutionResult {
+  const stored = { body, parsed: false };
   let data: Record<string, unknown> | undefined;
   // An own, enumerable accessor (as `Object.defineProperty` would make it), written as a literal: cheaper to make.
-  const result: FormattedExecutionResult & WithStoredData = {
+  const result: FormattedExecutionResult & WithStoredBody = {
     get data() {
       if (!stored.parsed) {
-        data = JSON.parse(stored.json) as Record<string, unknown>;
+        data = JSON.parse(body.toString('utf8', DATA_HEAD.length, body.length - DATA_TAIL.length)) as Record<string, unknown>;
         stored.parsed = true;
       }
       return data;
@@ -49,18 +51,10 @@ export function storedResult(json: string): FormattedExecutionResult {
       data = value;
       stored.parsed = true;
     },
-    [STORED_DATA]: stored,
+    [STORED_BODY]: stored,
   };
   return result;
 }
-
-/** Bytes of stored bodies kept, by the stored data's text. */
-const STORED_BODY_BYTES_KEPT = 8 * 1024 * 1024;
-const storedBodies = new LRUCache<string, Buffer>({ maxSize: STORED_BODY_BYTES_KEPT, sizeCalculation: (bytes) => bytes.length });
-
-/** A body's bytes around its data when there is nothing else: `{"data":` and `}`. */
-const DATA_HEAD = Buffer.from('{"data":', 'utf8');
-const DATA_TAIL = Buffer.from('}', 'utf8');
 
 /**
  * The response body of `result`, as Apollo Server writes it, in UTF-8 bytes;
@@ -68,17 +62,11 @@ const DATA_TAIL = Buffer.from('}', 'utf8');
  * there is one (it writes bytes as it walks: resultSerializer.ts).
  */
 export function resultBody(result: FormattedExecutionResult, serializer: DataSerializer | null): Buffer {
-  const stored = (result as WithStoredData)[STORED_DATA];
-  if (stored === undefined && serializer && result.errors === undefined && result.extensions === undefined && result.data !== undefined) {
-    return serializer(result.data, DATA_HEAD, DATA_TAIL);
-  }
-  if (!stored || stored.parsed || result.errors !== undefined || result.extensions !== undefined) return Buffer.from(serializeResult(result), 'utf8');
-  let bytes = storedBodies.get(stored.json);
-  if (bytes === undefined) {
-    bytes = Buffer.from(serializeResult(result), 'utf8');
-    if (bytes.length <= STORED_BODY_BYTES_KEPT / 16) storedBodies.set(stored.json, bytes);
-  }
-  return bytes;
+  const stored = (result as WithStoredBody)[STORED_BODY];
+  const only = result.errors === undefined && result.extensions === undefined;
+  if (stored !== undefined) return only && !stored.parsed ? stored.body : Buffer.from(serializeResult(result), 'utf8');
+  if (serializer && only && result.data !== undefined) return serializer(result.data, DATA_HEAD, DATA_TAIL);
+  return Buffer.from(serializeResult(result), 'utf8');
 }
 
 /** The response body of `result`, as Apollo Server writes it (`JSON.stringify` of its parts, stored data as it was stored). */
@@ -89,8 +77,13 @@ export function serializeResult(result: FormattedExecutionResult): string {
     body += `"errors":${JSON.stringify(result.errors)}`;
     comma = true;
   }
-  const stored = (result as WithStoredData)[STORED_DATA];
-  const data = stored && !stored.parsed ? stored.json : result.data === undefined ? undefined : JSON.stringify(result.data);
+  const stored = (result as WithStoredBody)[STORED_BODY];
+  const data =
+    stored && !stored.parsed
+      ? stored.body.toString('utf8', DATA_HEAD.length, stored.body.length - DATA_TAIL.length)
+      : result.data === undefined
+        ? undefined
+        : JSON.stringify(result.data);
   if (data !== undefined) {
     body += `${comma ? ',' : ''}"data":${data}`;
     comma = true;

@@ -46,7 +46,7 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
             ]),
           },
           // The stored bytes, written as they are unless a later plugin reads the data (storedResult.ts).
-          body: { kind: 'single', singleResult: storedResult(cached.dataJson) },
+          body: { kind: 'single', singleResult: storedResult(cached.body) },
         };
       };
       return listening<OperationContext>({
