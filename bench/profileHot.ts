@@ -30,6 +30,8 @@
  * | `--top N` | prof: functions listed | 25 |
  * | `--node-flags "F …"` | cpu: node flags of the gateway, e.g. a `--require` preload that counts GCs | none |
  * | `--time-factor F` | callgrind: the gateway's clocks run at F × real time (libfaketime); 1 = untouched | 0.025 when libfaketime is installed, else 1 |
+ * | `--env K=V,…` | settings every gateway gets besides its scenario's, e.g. `OTEL_EXPORTER_OTLP_COMPRESSION=gzip` | none |
+ * | `--tracing on\|off` | on: every request traced and exported, with the tracing scenario's "on" settings (bench/tracing.ts), to a span sink in this process | off |
  *
  * callgrind: the gateway runs as in production (bench/processes.ts
  * startGateway: compiled, NODE_ENV=production, LOG_LEVEL=info, log to
@@ -68,6 +70,8 @@ import { loadOperations, type OperationSpec } from './operations';
 import { diffMetrics, scrapeMetrics, settle } from './probes';
 import { startDemo, startGateway, stopAll, stopProcess, type GatewayProcess, type LaunchOptions } from './processes';
 import { exampleRotation, exampleToken } from './rotation';
+import { startSpanSink } from './spanSink';
+import { TRACED_SERVICE, tracingEnv } from './tracing';
 import { warmUp } from './warmup';
 
 type Mode = 'callgrind' | 'cpu' | 'prof';
@@ -86,6 +90,9 @@ interface Options {
   top: number;
   nodeFlags: string[];
   timeFactor: number;
+  tracing: boolean;
+  /** Settings every gateway gets on top of its scenario's (the tracing settings when `tracing`). */
+  env: Record<string, string>;
 }
 
 /** Debian's libfaketime (package `faketime`), the multi-threaded build. */
@@ -123,7 +130,24 @@ function parse(argv: readonly string[]): Options {
     top: int('top', 25),
     nodeFlags: list('node-flags', '').flatMap((f) => f.split(' ')).filter((f) => f !== ''),
     timeFactor: flags.has('time-factor') ? Number(flags.get('time-factor')) : existsSync(FAKETIME_LIBRARY) ? 0.025 : 1,
+    tracing: tracingFlag(flags.get('tracing') ?? 'off'),
+    env: settings(flags.get('env') ?? ''),
   };
+}
+
+function settings(value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of value.split(',').filter((p) => p !== '')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--env takes KEY=VALUE pairs, comma-separated; received ${pair}`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+function tracingFlag(value: string): boolean {
+  if (value !== 'on' && value !== 'off') throw new Error(`--tracing takes on or off; received ${value}`);
+  return value === 'on';
 }
 
 /** Warms every operation up, interleaved, so that no operation's warm-up deoptimizes code another was measured with. */
@@ -165,7 +189,7 @@ async function callgrind(root: string, options: Options, scenario: HotScenario, 
     startTimeoutMs: 600_000,
   };
   const clock = options.timeFactor === 1 ? {} : { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: `+0 x${options.timeFactor}` };
-  const gw = await startGateway(root, scenario, services, 'hot:', { ...CALLGRIND_BOUNDS, ...clock }, [], launch);
+  const gw = await startGateway(root, scenario, services, 'hot:', { ...options.env, ...CALLGRIND_BOUNDS, ...clock }, [], launch);
   log(`${scenario}: gateway under callgrind, pid ${gw.proc.pid}, clocks at ${options.timeFactor} × real time, dumps in ${dir}`);
   try {
     await warmAll(gw, rotations, options.warmup, options.connections);
@@ -199,7 +223,7 @@ async function callgrind(root: string, options: Options, scenario: HotScenario, 
 }
 
 async function cpu(root: string, options: Options, scenario: HotScenario, ops: OperationSpec[], rotations: Map<OperationSpec, Rotation>, services: Parameters<typeof startGateway>[2]): Promise<void> {
-  const gw = await startGateway(root, scenario, services, 'hot:', {}, options.nodeFlags);
+  const gw = await startGateway(root, scenario, services, 'hot:', options.env, options.nodeFlags);
   log(`${scenario}: gateway pid ${gw.proc.pid}`);
   try {
     await warmAll(gw, rotations, options.warmup, 8);
@@ -224,7 +248,7 @@ async function cpu(root: string, options: Options, scenario: HotScenario, ops: O
 
 async function prof(root: string, options: Options, scenario: HotScenario, ops: OperationSpec[], rotations: Map<OperationSpec, Rotation>, services: Parameters<typeof startGateway>[2]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), `hot-prof-${scenario}-`));
-  const gw = await startGateway(root, scenario, services, 'hot:', {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']);
+  const gw = await startGateway(root, scenario, services, 'hot:', options.env, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']);
   const windows = new Map<OperationSpec, ProfileWindow>();
   try {
     await warmAll(gw, rotations, options.warmup, 8);
@@ -276,11 +300,15 @@ async function main(): Promise<void> {
   const rotations = new Map(ops.map((op) => [op, exampleRotation(op, token)]));
   const demo = await startDemo(root, 0);
   const run = { callgrind, cpu, prof }[options.mode];
-  log(`hot path profile: mode ${options.mode}, warm-up ${options.warmup} per operation, node ${process.version}`);
+  const sink = options.tracing ? await startSpanSink([TRACED_SERVICE]) : null;
+  if (sink) options.env = { ...tracingEnv(sink.url).on, ...options.env };
+  log(`hot path profile: mode ${options.mode}, warm-up ${options.warmup} per operation, tracing ${sink ? `on (spans to ${sink.url})` : 'off'}, node ${process.version}`);
   try {
     for (const scenario of options.scenarios) await run(root, options, scenario, ops, rotations, demo.urls);
+    if (sink) log(`span sink: ${sink.spans} spans in ${sink.exports} exports, ${sink.rejected} rejected`);
   } finally {
     await stopAll();
+    await sink?.close();
   }
 }
 

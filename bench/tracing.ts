@@ -48,6 +48,8 @@ export const MIN_TRACING_RATIO = 0.9;
 export const MIN_EXPORTED_SHARE = 0.95;
 
 const SERVICE_NAMES: Record<Side, string> = { off: 'bench-tracing-off', on: 'bench-tracing-on' };
+/** The service name of a gateway with the "on" settings. */
+export const TRACED_SERVICE = SERVICE_NAMES.on;
 const SAMPLER = 'parentbased_always_on';
 /** Requests of each operation to each gateway in the check (the first fills the cache, the rest are warm). */
 const CHECK_REQUESTS = 10;
