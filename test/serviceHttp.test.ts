@@ -196,7 +196,7 @@ describe('a 2xx with the wrong shape', () => {
 
   it('names a nested path (second item, first image, non-integer width)', async () => {
     const error = await downstreamFailure(get(service(), '/bad-nested'));
-    expect(error.message).toBe('The catalog service answered GET /bad-nested with a payload whose items[1].images[0].width is not an integer.');
+    expect(error.message).toBe('The catalog service answered GET /bad-nested with a payload whose items[1].images[0].width is not an integer from -2147483648 to 2147483647.');
   });
 
   it('names a missing required field', async () => {

@@ -56,7 +56,7 @@ export interface ResponseCacheOptions {
   log: InvalidationLog;
   /** Milliseconds since epoch: the clock `storedAt` is read with. */
   now: () => number;
-  /** Bytes of bodies (and their keys) this process holds. Default 8 MiB. */
+  /** Bytes this process holds responses in (bodies, keys, dependencies and their objects). Default 8 MiB. */
   maxBytes?: number;
 }
 
@@ -73,6 +73,15 @@ interface Held {
   body: Buffer;
 }
 
+/** What one held response weighs: its body, its key, its dependencies' names, and the objects around them. */
+function heldSize(held: Held, key: string): number {
+  let size = HELD_OVERHEAD_BYTES + held.body.length + key.length;
+  for (const d of held.meta.dependencies) size += d.length + 16;
+  return size;
+}
+
+/** A held response's objects besides its text: the entry, the meta, the Buffer and its backing store, lru-cache's slots. */
+const HELD_OVERHEAD_BYTES = 200;
 /** Redis's namespace for responses. */
 const NAMESPACE = 'response:';
 /** Key texts whose digest is remembered. */
@@ -93,7 +102,7 @@ export class ResponseCache {
   constructor(options: ResponseCacheOptions) {
     const maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
     // A response larger than a sixteenth of the budget is not held here (it would evict many): Redis still has it.
-    this.local = new LRUCache<string, Held>({ maxSize: maxBytes, maxEntrySize: maxBytes / 16, sizeCalculation: (held, key) => held.body.length + key.length });
+    this.local = new LRUCache<string, Held>({ maxSize: maxBytes, maxEntrySize: Math.max(1, Math.floor(maxBytes / 16)), sizeCalculation: heldSize });
     this.redis = options.redis;
     this.log = options.log;
     this.now = options.now;
@@ -118,6 +127,9 @@ export class ResponseCache {
     if (!redis?.ready) return null;
     return redis.getValue(`${NAMESPACE}${key}`).then(
       (text) => {
+        // A response stored here while Redis answered is the newer one: it stays.
+        const current = this.local.get(key);
+        if (current !== undefined) return this.answer(current);
         const remote = text === null ? null : decode(text);
         if (!remote) return null;
         this.local.set(key, remote, { ttl: REMOTE_HELD_MS });

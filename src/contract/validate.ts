@@ -87,6 +87,14 @@ export function integerIn(min: number, max = Number.MAX_SAFE_INTEGER): Check<num
 
 const nonNegative = integerIn(0);
 
+/**
+ * Fields the schema answers as GraphQL `Int`s are held to its range, a 32-bit signed integer: the
+ * compiled queries write such a value as it is (graphql/compiledExecutor.ts, JIT_OPTIONS), where
+ * `Int.serialize` would have refused one outside it.
+ */
+const INT_MAX = 2 ** 31 - 1;
+const int32 = integerIn(-(2 ** 31), INT_MAX);
+
 export const number: Check<number> = withSpec(
   (v, path) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new PayloadError(path, 'a number');
@@ -141,8 +149,8 @@ export function object<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
 export const image = object<DownstreamImage>({
   id: string,
   url: string,
-  width: integer,
-  height: integer,
+  width: int32,
+  height: int32,
   alt: string,
 });
 
@@ -168,7 +176,7 @@ export const category = object<DownstreamCategory>({
 
 export const stockLevel = object<DownstreamStockLevel>({
   sku: string,
-  available: nonNegative,
+  available: integerIn(0, INT_MAX),
   restockDate: nullable(string),
 });
 
@@ -185,7 +193,7 @@ export const review = object<DownstreamReview>({
 export const ratingSummary = object<DownstreamRatingSummary>({
   productId: string,
   average: nullable(number),
-  count: nonNegative,
+  count: integerIn(0, INT_MAX),
 });
 
 export const user = object<DownstreamUser>({
@@ -206,7 +214,7 @@ export const order = object<DownstreamOrder>({
     object<DownstreamOrderLine>({
       productId: string,
       sku: string,
-      quantity: integerIn(1),
+      quantity: integerIn(1, INT_MAX),
       unitPriceCents: nonNegative,
     }),
   ),

@@ -27,7 +27,7 @@ function valid(spec: Spec): fc.Arbitrary<unknown> {
     case 'number':
       return fc.double({ noNaN: true, noDefaultInfinity: true });
     case 'integer':
-      return fc.integer({ min: Math.max(spec.min, -1000), max: Math.min(spec.max, Number.isFinite(spec.min) ? spec.min + 1000 : 1000) });
+      return fc.integer({ min: Math.max(spec.min, -1000), max: Math.min(spec.max, Math.max(spec.min, -1000) + 2000) });
     case 'nullable':
       return fc.option(valid(spec.of), { nil: null });
     case 'oneOf':

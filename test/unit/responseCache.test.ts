@@ -9,7 +9,7 @@ import Redis from 'ioredis';
 import { InvalidationLog } from '../../src/cache/invalidationLog';
 import { RedisTier } from '../../src/cache/redisTier';
 import { ResponseCache } from '../../src/cache/responseCache';
-import { SHARED_REDIS_URL, deleteUnder, testPrefix, waitFor } from '../helpers/redis';
+import { PrivateRedis, SHARED_REDIS_URL, deleteUnder, testPrefix, waitFor } from '../helpers/redis';
 
 const T0 = 1_800_000_000_000;
 let clock: number;
@@ -87,14 +87,32 @@ describe('this process', () => {
 
   it('holds at most its budget of bytes, the least recently read going first', () => {
     const { cache } = responses(null, 16 * 1024);
-    const data = JSON.stringify({ text: 'y'.repeat(990) }); // 1,010 bytes of body and 2-3 of key: 16 fit in 16 KiB, 17 do not
-    for (let i = 0; i < 17; i += 1) {
+    // 720 bytes of body, 2-3 of key and 200 of overhead: 17 fit in 16 KiB, 18 do not.
+    const data = JSON.stringify({ text: 'y'.repeat(700) });
+    for (let i = 0; i < 18; i += 1) {
       cache.save(`k${i}`, data, [], clock, 60);
       if (i > 0) expect(cache.lookup('k0')).not.toBeNull(); // k0 read after every write: always the most recent
     }
     expect(cache.lookup('k0')).not.toBeNull();
     expect(cache.lookup('k1')).toBeNull();
-    expect(cache.lookup('k16')).not.toBeNull();
+    expect(cache.lookup('k2')).not.toBeNull();
+    expect(cache.lookup('k17')).not.toBeNull();
+  });
+
+  it('weighs a response’s dependencies too', () => {
+    const { cache } = responses(null, 16 * 1024);
+    const dependencies = Array.from({ length: 40 }, (_, i) => `product:p-${String(i).padStart(4, '0')}`); // 40 × (11 + 16) bytes
+    cache.save('many', DATA, dependencies, clock, 60);
+    expect(cache.lookup('many')).toBeNull(); // over a sixteenth of the budget with them, though its body is small
+    cache.save('few', DATA, dependencies.slice(0, 5), clock, 60);
+    expect(cache.lookup('few')).not.toBeNull();
+  });
+
+  it('takes any budget', () => {
+    const { cache } = responses(null, 1000);
+    cache.save('small', '1', [], clock, 60);
+    expect(cache.lookup('small')).toBeNull(); // 210 bytes, over a sixteenth of 1,000
+    expect(() => responses(null, 1001).cache.save('x', '1', [], clock, 60)).not.toThrow();
   });
 });
 
@@ -123,8 +141,44 @@ describe('the fleet, through Redis', () => {
       expect(await b.lookup('broken')).toBeNull();
       expect(await b.lookup('bad-meta')).toBeNull();
       expect(await b.lookup('absent')).toBeNull();
+
+      // A max-age of 0 is stored nowhere: not here, not in Redis.
+      a.save('uncacheable', DATA, [], clock, 0);
+      a.save('after', DATA, [], clock, 30); // written after it: once this is in Redis, so would the other be
+      await waitFor(async () => (await redis.exists(`${prefix}response:after`)) === 1, 'the later response to reach Redis');
+      expect(await redis.exists(`${prefix}response:uncacheable`)).toBe(0);
+
+      // Stored here while Redis was still answering for it: the newer one is kept.
+      await redis.set(`${prefix}response:raced`, `${JSON.stringify({ dependencies: [], storedAt: T0 - 5000, maxAge: 30 })}\n{"old":true}`, 'PX', 60_000);
+      const reading = b.lookup('raced');
+      b.save('raced', JSON.stringify({ new: true }), [], clock, 30);
+      expect(((await reading) as { body: Buffer }).body.toString()).toBe('{"data":{"new":true}}');
+      expect(((b.lookup('raced') as { body: Buffer }).body).toString()).toBe('{"data":{"new":true}}');
     } finally {
       redis.disconnect();
+    }
+  });
+});
+
+describe('Redis down', () => {
+  it('is a miss at once, and a save is kept here only', async () => {
+    const own = await PrivateRedis.start();
+    const prefix = testPrefix('responseCacheDown');
+    const made = new RedisTier({ target: { url: own.url, cluster: false }, prefix, commandTimeoutMs: 1000, breaker: { threshold: 3, cooldownMs: 5000 } });
+    try {
+      await waitFor(() => made.ready, 'the tier to connect');
+      const { cache } = responses(made);
+      await own.stop();
+      await waitFor(() => !made.ready, 'the tier to see Redis gone');
+      expect(cache.lookup('anything')).toBeNull(); // no promise: nothing to wait for
+      expect(() => cache.save('kept', DATA, [], clock, 30)).not.toThrow();
+      expect(cache.lookup('kept')).toEqual({ body: Buffer.from(BODY, 'utf8'), ageSeconds: 0, remainingSeconds: 30 });
+    } finally {
+      // Closed while its Redis answers: a client closed mid-reconnect leaves ioredis's connect timer behind.
+      await own.start();
+      await waitFor(() => made.ready, 'the tier to reconnect');
+      await made.close();
+      await own.stop();
     }
   });
 });

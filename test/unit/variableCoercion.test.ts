@@ -81,3 +81,18 @@ describe.each(contractOperations.map((op) => [op.name, op] as const))('%s', (_na
     );
   });
 });
+
+describe('what graphql-jit refuses and graphql-js takes', () => {
+  it('a non-null variable left to its default runs (on graphql-js), as graphql-js would run it', async () => {
+    const schema = buildSchema('web');
+    const document = parse('query Defaulted($size: ImageSize! = SMALL) { __typename }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const operations = compiledOperations(schema, { compiledDocuments: 10, maxCompiledFields: 2000 });
+    expect(getVariableValues(schema, operation.variableDefinitions ?? [], {}).errors).toBeUndefined();
+    await expect(operations.execute(document, operation, 'Defaulted', {}, {})).resolves.toEqual({ data: { __typename: 'Query' } });
+    await expect(operations.execute(document, operation, 'Defaulted', { size: 'LARGE' }, {})).resolves.toEqual({ data: { __typename: 'Query' } });
+    await expect(outcome(() => operations.execute(document, operation, 'Defaulted', { size: 'HUGE' }, {}))).resolves.toEqual({
+      refused: (getVariableValues(schema, operation.variableDefinitions ?? [], { size: 'HUGE' }).errors?.[0] as GraphQLError).message,
+    });
+  });
+});
