@@ -9,7 +9,7 @@ import Redis from 'ioredis';
 import { InvalidationLog } from '../../src/cache/invalidationLog';
 import { RedisTier } from '../../src/cache/redisTier';
 import { ResponseCache } from '../../src/cache/responseCache';
-import { PrivateRedis, SHARED_REDIS_URL, deleteUnder, testPrefix, waitFor } from '../helpers/redis';
+import { SHARED_REDIS_URL, deleteUnder, testPrefix, waitFor } from '../helpers/redis';
 
 const T0 = 1_800_000_000_000;
 let clock: number;
@@ -160,25 +160,3 @@ describe('the fleet, through Redis', () => {
   });
 });
 
-describe('Redis down', () => {
-  it('is a miss at once, and a save is kept here only', async () => {
-    const own = await PrivateRedis.start();
-    const prefix = testPrefix('responseCacheDown');
-    const made = new RedisTier({ target: { url: own.url, cluster: false }, prefix, commandTimeoutMs: 1000, breaker: { threshold: 3, cooldownMs: 5000 } });
-    try {
-      await waitFor(() => made.ready, 'the tier to connect');
-      const { cache } = responses(made);
-      await own.stop();
-      await waitFor(() => !made.ready, 'the tier to see Redis gone');
-      expect(cache.lookup('anything')).toBeNull(); // no promise: nothing to wait for
-      expect(() => cache.save('kept', DATA, [], clock, 30)).not.toThrow();
-      expect(cache.lookup('kept')).toEqual({ body: Buffer.from(BODY, 'utf8'), ageSeconds: 0, remainingSeconds: 30 });
-    } finally {
-      // Closed while its Redis answers: a client closed mid-reconnect leaves ioredis's connect timer behind.
-      await own.start();
-      await waitFor(() => made.ready, 'the tier to reconnect');
-      await made.close();
-      await own.stop();
-    }
-  });
-});
