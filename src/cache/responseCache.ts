@@ -153,7 +153,7 @@ export class ResponseCache {
   save(key: string, dataJson: string, dependencies: Iterable<string>, storedAt: number, maxAge: number): void {
     if (!(maxAge > 0)) return;
     const meta: StoredMeta = { dependencies: [...dependencies], storedAt, maxAge };
-    this.local.set(key, { meta, body: heldBytes(`${BODY_HEAD}${dataJson}${BODY_TAIL}`) }, { ttl: maxAge * 1000 });
+    this.local.set(key, { meta, body: ownBytes(`${BODY_HEAD}${dataJson}${BODY_TAIL}`) }, { ttl: maxAge * 1000 });
     const { redis } = this;
     if (!redis?.ready) return;
     redis.setValue(`${NAMESPACE}${key}`, `${JSON.stringify(meta)}\n${dataJson}`, maxAge * 1000).catch(() => {
@@ -177,7 +177,7 @@ function decode(text: string): Held | null {
   try {
     const meta = JSON.parse(text.slice(0, end)) as StoredMeta;
     if (!meta || !Array.isArray(meta.dependencies) || typeof meta.storedAt !== 'number' || typeof meta.maxAge !== 'number') return null;
-    return { meta, body: heldBytes(`${BODY_HEAD}${text.slice(end + 1)}${BODY_TAIL}`) };
+    return { meta, body: ownBytes(`${BODY_HEAD}${text.slice(end + 1)}${BODY_TAIL}`) };
   } catch {
     return null;
   }
@@ -188,7 +188,7 @@ function decode(text: string): Held | null {
  * of Node's shared 8 KiB pool, and a held slice keeps the whole slab alive, with the short-lived
  * buffers cut from it beside it: thousands of held bodies pinned megabytes of slabs.
  */
-function heldBytes(text: string): Buffer {
+function ownBytes(text: string): Buffer {
   const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
   bytes.write(text, 'utf8');
   return bytes;

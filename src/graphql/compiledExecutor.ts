@@ -143,6 +143,10 @@ export function compiledOperations(schema: GraphQLSchema, options: CompiledExecu
     if (coerced.errors) throw badUserInput((coerced.errors[0] as GraphQLError).message);
   }
 
+  function interpret(document: DocumentNode, operationName: string | null, variables: Record<string, unknown>, context: unknown): Promise<ExecutionResult> | ExecutionResult {
+    return executeOnGraphQLJs({ schema, document, operationName, variableValues: variables, contextValue: context });
+  }
+
   async function execute(
     document: DocumentNode,
     operation: OperationDefinitionNode,
@@ -154,7 +158,7 @@ export function compiledOperations(schema: GraphQLSchema, options: CompiledExecu
     const query = compile(document, operation, operationName);
     if (query === 'graphql-js' || !isCompiledQuery(query)) {
       checkVariables(operation, variables);
-      return query === 'graphql-js' ? executeOnGraphQLJs({ schema, document, operationName, variableValues: variables, contextValue: context }) : query;
+      return query === 'graphql-js' ? interpret(document, operationName, variables, context) : query;
     }
     // The compiled query coerces the variables itself, before it runs anything, and answers ones it
     // cannot coerce with errors and no data: only then is graphql-js asked, for its own words (what a
@@ -165,7 +169,7 @@ export function compiledOperations(schema: GraphQLSchema, options: CompiledExecu
       checkVariables(operation, variables);
       // graphql-js takes what graphql-jit refused (a non-null variable left to its default does that):
       // graphql-js's answer stands, as it does for a document that is not compiled.
-      return executeOnGraphQLJs({ schema, document, operationName, variableValues: variables, contextValue: context });
+      return interpret(document, operationName, variables, context);
     }
     return result instanceof Promise ? result.then(withExtensions) : withExtensions(result);
   }
